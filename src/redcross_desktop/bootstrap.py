@@ -1,0 +1,92 @@
+# SPDX-License-Identifier: MIT
+"""Composition root for the GUI and the CLI: paths, logging, the store and its services. Qt-free."""
+
+from __future__ import annotations
+
+import getpass
+import logging
+import logging.handlers
+from pathlib import Path
+
+from sqlalchemy import URL, Engine
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from .core.errors import DatabaseUnavailableError, NoBranchError
+from .core.i18n import _
+from .core.paths import AppPaths
+from .db.engine import create_store_engine, sqlite_file, store_url
+from .db.migrate import upgrade_database
+from .services.branch import BranchRow, create_branch, load_branch, new_branch
+from .services.container import Services
+
+log = logging.getLogger(__name__)
+
+
+def setup_logging(paths: AppPaths, *, verbose: bool = False) -> Path:
+    paths.ensure()
+    log_file = paths.log_dir / "redcross.log"
+    handler = logging.handlers.RotatingFileHandler(log_file, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers = [h for h in root.handlers if not isinstance(h, logging.handlers.RotatingFileHandler)]
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    return log_file
+
+
+def current_actor() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name (some service accounts)
+        return "officer"
+
+
+def prepare_store(db: str | Path | None, paths: AppPaths, *, server_upgrade: bool = True) -> tuple[URL, Engine]:
+    """Resolve `--db`, migrate to head (with a backup first) and return an engine."""
+    url = store_url(db if db is not None else paths.database)
+    if (file := sqlite_file(url)) is not None:
+        file.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        upgrade_database(url, backup_dir=paths.backup_dir, allow_server_upgrade=server_upgrade)
+    except OperationalError as exc:
+        raise DatabaseUnavailableError(
+            _("Không mở được cơ sở dữ liệu {db}. Hãy kiểm tra đường dẫn, quyền ghi hoặc máy chủ.").format(
+                db=url.render_as_string(hide_password=True)
+            ),
+            details=str(exc),
+        ) from exc
+    return url, create_store_engine(url)
+
+
+def open_store(
+    db: str | Path | None, paths: AppPaths, *, actor: str | None = None, server_upgrade: bool = True
+) -> Services:
+    """The services of an initialised store; raises `NoBranchError` for a store with no branch."""
+    _url, engine = prepare_store(db, paths, server_upgrade=server_upgrade)
+    with Session(engine) as session:
+        branch = load_branch(session)
+        row = BranchRow.from_model(branch) if branch else None
+    if row is None:
+        engine.dispose()
+        raise NoBranchError(
+            _("Cơ sở dữ liệu chưa có chi hội. Hãy chạy 'redcross init --db …' hoặc 'redcross demo --db …'.")
+        )
+    return Services.build(engine, row, actor=actor or current_actor())
+
+
+def init_store(
+    db: str | Path | None,
+    paths: AppPaths,
+    *,
+    province: str,
+    commune: str | None,
+    mode: str = "commune",
+    actor: str | None = None,
+    **details: str,
+) -> Services:
+    """Create a new branch store (refused if the store already has a branch)."""
+    branch = new_branch(province, commune, mode=mode, **details)  # validate codes before touching disk
+    _url, engine = prepare_store(db, paths)
+    row = create_branch(engine, branch)
+    return Services.build(engine, row, actor=actor or current_actor())

@@ -1,0 +1,489 @@
+# SPDX-License-Identifier: MIT
+"""The commune data model (domain.md §2). Money is whole VND in integer columns, quantities are
+integers in the item's unit, dates are `date`. Synced tables carry the `Synced` envelope. Qt-free.
+
+Derived figures (stock balance, donation totals, next eligible blood date) are computed from the
+rows, never stored, so they cannot drift.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, Synced, utcnow
+
+# ---------------------------------------------------------------- branch, settings, numbering
+
+
+class Branch(Base):
+    """The one branch this store belongs to (a province store has one row too, mode 'province')."""
+
+    __tablename__ = "branch"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    branch_code: Mapped[str] = mapped_column(String(40), unique=True)
+    mode: Mapped[str] = mapped_column(String(12), default="commune")
+    province_code: Mapped[str] = mapped_column(String(4))
+    province_name: Mapped[str] = mapped_column(String(120))
+    commune_code: Mapped[str | None] = mapped_column(String(8))
+    commune_name: Mapped[str | None] = mapped_column(String(120))
+    name: Mapped[str] = mapped_column(String(200))
+    parent_line: Mapped[str] = mapped_column(String(200), default="")
+    address: Mapped[str] = mapped_column(String(300), default="")
+    phone: Mapped[str] = mapped_column(String(20), default="")
+    email: Mapped[str] = mapped_column(String(120), default="")
+    place_name: Mapped[str] = mapped_column(String(120), default="")
+    chair_name: Mapped[str] = mapped_column(String(120), default="")
+    chair_title: Mapped[str] = mapped_column(String(120), default="Chủ tịch")
+    vice_chair_name: Mapped[str] = mapped_column(String(120), default="")
+    officer_name: Mapped[str] = mapped_column(String(120), default="")
+    officer_title: Mapped[str] = mapped_column(String(120), default="")
+    former_communes: Mapped[str] = mapped_column(Text, default="")  # merged units, free text
+    install_id: Mapped[str] = mapped_column(String(36))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Setting(Base):
+    """Domain settings (dues rate, honour ladder, thresholds) as JSON values, so they are migrated
+    and backed up with the data."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+class NumberSeries(Base):
+    """Gapless counters (receipts, certificates): incremented in the transaction that uses the
+    number, so a rollback gives it back and a committed number is never reused."""
+
+    __tablename__ = "number_series"
+
+    series: Mapped[str] = mapped_column(String(10), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PeriodLock(Base):
+    __tablename__ = "period_locks"
+
+    period: Mapped[str] = mapped_column(String(7), primary_key=True)  # YYYY-MM
+    locked_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    locked_by: Mapped[str] = mapped_column(String(120))
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class AuditEntry(Base):
+    """One row per changed record per flush: who, when, what, before and after (JSON)."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_record", "table_name", "record_uuid"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(120))
+    table_name: Mapped[str] = mapped_column(String(60))
+    record_uuid: Mapped[str] = mapped_column(String(36))
+    action: Mapped[str] = mapped_column(String(12))  # create, update, delete, void, restore
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+
+# ---------------------------------------------------------------- organisation, people
+
+
+class SubUnit(Synced, Base):
+    """Chi hội (one per thôn, school or agency) or a team/club."""
+
+    __tablename__ = "sub_units"
+
+    kind: Mapped[str] = mapped_column(String(20), default="chi_hoi")
+    name: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class Household(Synced, Base):
+    __tablename__ = "households"
+
+    thon: Mapped[str] = mapped_column(String(120), default="")
+    address: Mapped[str] = mapped_column(String(300), default="")
+    size: Mapped[int] = mapped_column(Integer, default=1)
+    poverty_status: Mapped[str] = mapped_column(String(12), default="none")
+    poverty_year: Mapped[int | None] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (CheckConstraint("size >= 1", name="size_positive"),)
+
+
+class Person(Synced, Base):
+    """A person or an organisation. Roles (donor, beneficiary, blood donor, member, volunteer)
+    come from the records that point here."""
+
+    __tablename__ = "people"
+    __table_args__ = (
+        Index("ix_people_sort", "sort_key", "id"),
+        Index("ix_people_search_key", "search_key"),
+        Index("ix_people_phone", "phone"),
+        UniqueConstraint("cccd", name="uq_people_cccd"),
+    )
+
+    ho: Mapped[str] = mapped_column(String(60), default="")
+    dem: Mapped[str] = mapped_column(String(80), default="")
+    ten: Mapped[str] = mapped_column(String(80))
+    full_name: Mapped[str] = mapped_column(String(250))
+    sex: Mapped[str | None] = mapped_column(String(1))
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    birth_year: Mapped[int | None] = mapped_column(Integer)  # alone when only the year is known
+    cccd: Mapped[str | None] = mapped_column(String(12))
+    phone: Mapped[str] = mapped_column(String(15), default="")
+    email: Mapped[str] = mapped_column(String(120), default="")
+    thon: Mapped[str] = mapped_column(String(120), default="")
+    address: Mapped[str] = mapped_column(String(300), default="")
+    household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"))
+    is_household_head: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_organisation: Mapped[bool] = mapped_column(Boolean, default=False)
+    tax_code: Mapped[str] = mapped_column(String(20), default="")
+    contact_name: Mapped[str] = mapped_column(String(120), default="")
+    consent_status: Mapped[str] = mapped_column(String(12), default="unknown")
+    consent_date: Mapped[date | None] = mapped_column(Date)
+    consent_purposes: Mapped[str] = mapped_column(String(200), default="")
+    consent_recorded_by: Mapped[str] = mapped_column(String(120), default="")
+    # Evidenced donations made before the branch used this app; counted towards honours.
+    blood_prior_donations: Mapped[int] = mapped_column(Integer, default=0)
+    blood_prior_evidence: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    # Derived from the name/phone/CCCD on every save: folded search text and Vietnamese sort key.
+    search_key: Mapped[str] = mapped_column(String(400), default="")
+    sort_key: Mapped[str] = mapped_column(String(800), default="")
+
+    household: Mapped[Household | None] = relationship()
+
+
+class Campaign(Synced, Base):
+    __tablename__ = "campaigns"
+
+    code: Mapped[str] = mapped_column(String(30), unique=True)
+    name: Mapped[str] = mapped_column(String(250))
+    kind: Mapped[str] = mapped_column(String(24), default="regular")
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    restricted: Mapped[bool] = mapped_column(Boolean, default=False)
+    purpose: Mapped[str] = mapped_column(Text, default="")
+    target_vnd: Mapped[int] = mapped_column(default=0)
+    min_gift_vnd: Mapped[int] = mapped_column(default=0)
+    documents: Mapped[str] = mapped_column(Text, default="")
+    decree93: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class DisclosurePosting(Synced, Base):
+    """Decree 93 Art. 14 disclosure log: what was posted, where, between which dates."""
+
+    __tablename__ = "disclosure_postings"
+
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"))
+    what: Mapped[str] = mapped_column(Text)
+    channel: Mapped[str] = mapped_column(String(200))
+    from_date: Mapped[date] = mapped_column(Date)
+    to_date: Mapped[date | None] = mapped_column(Date)
+
+
+# ---------------------------------------------------------------- donations and stock
+
+
+class Item(Synced, Base):
+    __tablename__ = "items"
+    __table_args__ = (UniqueConstraint("name", "unit", name="uq_items_name_unit"),)
+
+    name: Mapped[str] = mapped_column(String(200))
+    unit: Mapped[str] = mapped_column(String(30))
+    category: Mapped[str] = mapped_column(String(20), default="other")
+    suggested_value_vnd: Mapped[int] = mapped_column(default=0)
+    tracks_expiry: Mapped[bool] = mapped_column(Boolean, default=False)
+    low_stock_level: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Donation(Synced, Base):
+    """A receipt (biên nhận). The number is assigned on save and survives a void."""
+
+    __tablename__ = "donations"
+    __table_args__ = (
+        UniqueConstraint("receipt_year", "receipt_no", name="uq_donations_receipt"),
+        Index("ix_donations_date", "received_on"),
+        CheckConstraint("cash_vnd >= 0", name="cash_not_negative"),
+    )
+
+    receipt_year: Mapped[int] = mapped_column(Integer)
+    receipt_no: Mapped[int] = mapped_column(Integer)
+    received_on: Mapped[date] = mapped_column(Date)
+    donor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))  # None = anonymous
+    donor_display: Mapped[str] = mapped_column(String(250), default="")  # e.g. a box's label
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"))
+    channel: Mapped[str] = mapped_column(String(12))
+    cash_vnd: Mapped[int] = mapped_column(default=0)
+    designation: Mapped[str] = mapped_column(Text, default="")  # "ủng hộ có địa chỉ"
+    designated_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    collector: Mapped[str] = mapped_column(String(120), default="")
+    status: Mapped[str] = mapped_column(String(8), default="valid")  # valid | void
+    void_reason: Mapped[str] = mapped_column(Text, default="")
+    voided_by: Mapped[str] = mapped_column(String(120), default="")
+    voided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    print_count: Mapped[int] = mapped_column(Integer, default=0)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    donor: Mapped[Person | None] = relationship(foreign_keys=[donor_id])
+    campaign: Mapped[Campaign | None] = relationship()
+    lines: Mapped[list[DonationLine]] = relationship(back_populates="donation", order_by="DonationLine.id")
+
+    @property
+    def receipt_code(self) -> str:
+        return f"BN-{self.receipt_year}-{self.receipt_no:06d}"
+
+
+class DonationLine(Synced, Base):
+    """An in-kind line; its goods enter stock through a receipt movement."""
+
+    __tablename__ = "donation_lines"
+    __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
+
+    donation_id: Mapped[int] = mapped_column(ForeignKey("donations.id"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
+    quantity: Mapped[int] = mapped_column(Integer)
+    unit_value_vnd: Mapped[int] = mapped_column(default=0)
+    value_vnd: Mapped[int] = mapped_column(default=0)
+    valuation_basis: Mapped[str] = mapped_column(String(10), default="declared")
+
+    donation: Mapped[Donation] = relationship(back_populates="lines")
+    item: Mapped[Item] = relationship()
+
+
+class StockMovement(Synced, Base):
+    """Signed quantity: receipts and returns positive, issues negative, adjustments either way."""
+
+    __tablename__ = "stock_movements"
+    __table_args__ = (Index("ix_stock_movements_item", "item_id", "moved_on"),)
+
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
+    moved_on: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(12))
+    quantity: Mapped[int] = mapped_column(Integer)
+    value_vnd: Mapped[int] = mapped_column(default=0)  # signed like quantity
+    donation_line_id: Mapped[int | None] = mapped_column(ForeignKey("donation_lines.id"))
+    relief_id: Mapped[int | None] = mapped_column(ForeignKey("relief_records.id"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+    item: Mapped[Item] = relationship()
+
+
+# ---------------------------------------------------------------- relief and distributions
+
+
+class DistributionList(Synced, Base):
+    __tablename__ = "distribution_lists"
+
+    title: Mapped[str] = mapped_column(String(250))
+    planned_on: Mapped[date] = mapped_column(Date)
+    programme: Mapped[str] = mapped_column(String(200), default="")
+    relief_kind: Mapped[str] = mapped_column(String(16), default="regular")
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"))
+    status: Mapped[str] = mapped_column(String(12), default="draft")
+
+    lines: Mapped[list[DistributionLine]] = relationship(back_populates="distribution", order_by="DistributionLine.id")
+
+
+class DistributionLine(Synced, Base):
+    __tablename__ = "distribution_lines"
+
+    distribution_id: Mapped[int] = mapped_column(ForeignKey("distribution_lists.id"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    group_code: Mapped[str] = mapped_column(String(20), default="")
+    cash_vnd: Mapped[int] = mapped_column(default=0)
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id"))
+    quantity: Mapped[int] = mapped_column(Integer, default=0)
+    received: Mapped[bool | None] = mapped_column(Boolean)  # None until reconciled
+    proxy_name: Mapped[str] = mapped_column(String(120), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    relief_id: Mapped[int | None] = mapped_column(ForeignKey("relief_records.id"))
+
+    distribution: Mapped[DistributionList] = relationship(back_populates="lines")
+    person: Mapped[Person] = relationship()
+
+
+class ReliefRecord(Synced, Base):
+    """Support given to a person and/or household; goods given are stock issues pointing here."""
+
+    __tablename__ = "relief_records"
+    __table_args__ = (
+        Index("ix_relief_records_date", "given_on"),
+        CheckConstraint("cash_vnd >= 0", name="cash_not_negative"),
+    )
+
+    given_on: Mapped[date] = mapped_column(Date)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"))
+    programme: Mapped[str] = mapped_column(String(200), default="")
+    kind: Mapped[str] = mapped_column(String(16))
+    groups: Mapped[str] = mapped_column(String(200), default="")  # comma-separated group codes
+    cash_vnd: Mapped[int] = mapped_column(default=0)
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"))
+    people_covered: Mapped[int] = mapped_column(Integer, default=1)
+    review_minutes_ref: Mapped[str] = mapped_column(String(200), default="")  # bình xét
+    confirmation_ref: Mapped[str] = mapped_column(String(200), default="")  # UBND xã
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    person: Mapped[Person | None] = relationship()
+    household: Mapped[Household | None] = relationship()
+    campaign: Mapped[Campaign | None] = relationship()
+    issues: Mapped[list[StockMovement]] = relationship(foreign_keys=[StockMovement.relief_id])
+
+
+# ---------------------------------------------------------------- blood
+
+
+class BloodDrive(Synced, Base):
+    """Counts come from the facility's summary (authoritative) or from individual records."""
+
+    __tablename__ = "blood_drives"
+    __table_args__ = (
+        CheckConstraint("donated <= screened", name="donated_le_screened"),
+        Index("ix_blood_drives_date", "held_on"),
+    )
+
+    held_on: Mapped[date] = mapped_column(Date)
+    place: Mapped[str] = mapped_column(String(250))
+    facility: Mapped[str] = mapped_column(String(250), default="")
+    target_units: Mapped[int] = mapped_column(Integer, default=0)
+    registered: Mapped[int] = mapped_column(Integer, default=0)
+    screened: Mapped[int] = mapped_column(Integer, default=0)
+    donated: Mapped[int] = mapped_column(Integer, default=0)
+    first_time: Mapped[int] = mapped_column(Integer, default=0)
+    units_250: Mapped[int] = mapped_column(Integer, default=0)
+    units_350: Mapped[int] = mapped_column(Integer, default=0)
+    units_450: Mapped[int] = mapped_column(Integer, default=0)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class BloodDonation(Synced, Base):
+    __tablename__ = "blood_donations"
+    __table_args__ = (Index("ix_blood_donations_person", "person_id", "donated_on"),)
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    drive_id: Mapped[int | None] = mapped_column(ForeignKey("blood_drives.id"))
+    donated_on: Mapped[date] = mapped_column(Date)
+    facility: Mapped[str] = mapped_column(String(250), default="")
+    kind: Mapped[str] = mapped_column(String(12), default="whole")
+    ml: Mapped[int] = mapped_column(Integer)
+    certificate_no: Mapped[str] = mapped_column(String(60), default="")
+    certificate_date: Mapped[date | None] = mapped_column(Date)
+    override_reason: Mapped[str] = mapped_column(Text, default="")  # given before the eligible date
+
+    person: Mapped[Person] = relationship()
+
+
+# ---------------------------------------------------------------- members, volunteers, dues
+
+
+class Membership(Synced, Base):
+    __tablename__ = "memberships"
+    __table_args__ = (Index("ix_memberships_person", "person_id"),)
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    category: Mapped[str] = mapped_column(String(12))
+    member_no: Mapped[str] = mapped_column(String(40), default="")
+    sub_unit_id: Mapped[int | None] = mapped_column(ForeignKey("sub_units.id"))
+    joined_on: Mapped[date] = mapped_column(Date)
+    left_on: Mapped[date | None] = mapped_column(Date)
+    leave_reason: Mapped[str] = mapped_column(Text, default="")
+    volunteer_rank: Mapped[str] = mapped_column(String(12), default="")
+    skills: Mapped[str] = mapped_column(Text, default="")
+    dues_exempt: Mapped[bool] = mapped_column(Boolean, default=False)
+    exempt_reason: Mapped[str] = mapped_column(Text, default="")
+
+    person: Mapped[Person] = relationship()
+    sub_unit: Mapped[SubUnit | None] = relationship()
+
+
+class DuesPayment(Synced, Base):
+    __tablename__ = "dues_payments"
+
+    membership_id: Mapped[int] = mapped_column(ForeignKey("memberships.id"))
+    paid_on: Mapped[date] = mapped_column(Date)
+    first_month: Mapped[str] = mapped_column(String(7))  # YYYY-MM
+    months: Mapped[int] = mapped_column(Integer)
+    amount_vnd: Mapped[int] = mapped_column()
+    collector: Mapped[str] = mapped_column(String(120), default="")
+
+    __table_args__ = (CheckConstraint("months >= 1", name="months_positive"),)
+
+
+class VolunteerHours(Synced, Base):
+    __tablename__ = "volunteer_hours"
+
+    membership_id: Mapped[int] = mapped_column(ForeignKey("memberships.id"))
+    worked_on: Mapped[date] = mapped_column(Date)
+    activity_id: Mapped[int | None] = mapped_column(ForeignKey("activities.id"))
+    description: Mapped[str] = mapped_column(String(300), default="")
+    minutes: Mapped[int] = mapped_column(Integer)
+    verified_by: Mapped[str] = mapped_column(String(120), default="")
+
+    __table_args__ = (CheckConstraint("minutes > 0", name="minutes_positive"),)
+
+
+# ---------------------------------------------------------------- activities, tracing
+
+
+class Activity(Synced, Base):
+    """An event with counts; which counts apply depends on the type (domain.md §2.9)."""
+
+    __tablename__ = "activities"
+    __table_args__ = (Index("ix_activities_date", "start_date"),)
+
+    type: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(250))
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    place: Mapped[str] = mapped_column(String(250), default="")
+    partners: Mapped[str] = mapped_column(String(250), default="")
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"))
+    sessions: Mapped[int] = mapped_column(Integer, default=1)  # courses, drills, talks (buổi)
+    participants: Mapped[int] = mapped_column(Integer, default=0)  # trainees, people reached
+    cases: Mapped[int] = mapped_column(Integer, default=0)  # real first-aid cases, news items
+    people_served: Mapped[int] = mapped_column(Integer, default=0)  # examined or given gifts
+    value_vnd: Mapped[int] = mapped_column(default=0)
+    cost_vnd: Mapped[int] = mapped_column(default=0)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class TracingCase(Synced, Base):
+    """Family tracing register; only counts leave the commune."""
+
+    __tablename__ = "tracing_cases"
+
+    received_on: Mapped[date] = mapped_column(Date)
+    requester: Mapped[str] = mapped_column(String(250))
+    sought_person: Mapped[str] = mapped_column(String(250))
+    status: Mapped[str] = mapped_column(String(12), default="received")
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    narrative: Mapped[str] = mapped_column(Text, default="")
+
+
+SYNCED_MODELS: tuple[type[Synced], ...] = (
+    SubUnit, Household, Person, Campaign, DisclosurePosting, Item, Donation, DonationLine, StockMovement,
+    DistributionList, DistributionLine, ReliefRecord, BloodDrive, BloodDonation, Membership, DuesPayment,
+    VolunteerHours, Activity, TracingCase,
+)

@@ -15,10 +15,12 @@ from sqlalchemy.orm import Session
 from .core.errors import DatabaseUnavailableError, NoBranchError
 from .core.i18n import _
 from .core.paths import AppPaths
+from .core.progress import NullProgress, Progress
 from .db.engine import create_store_engine, sqlite_file, store_url
 from .db.migrate import upgrade_database
 from .services.branch import BranchRow, create_branch, load_branch, new_branch
 from .services.container import Services
+from .services.demo import DEMO_COMMUNE, DEMO_PROVINCE, DemoSummary, fill_demo
 
 log = logging.getLogger(__name__)
 
@@ -90,3 +92,31 @@ def init_store(
     _url, engine = prepare_store(db, paths)
     row = create_branch(engine, branch)
     return Services.build(engine, row, actor=actor or current_actor())
+
+
+def demo_paths(paths: AppPaths) -> AppPaths:
+    """The demo branch lives in its own folder, so it never mixes with a real branch's data."""
+    return AppPaths.under(paths.data_dir / "demo")
+
+
+def create_demo_store(
+    db: str | Path, paths: AppPaths, *, people: int = 300, seed: int = 1, progress: Progress | None = None
+) -> DemoSummary:
+    """A new, realistic demo branch (Phường Hoàn Kiếm, Hà Nội) filled with 24 months of records."""
+    services = init_store(
+        db, paths, province=DEMO_PROVINCE, commune=DEMO_COMMUNE, actor="demo",
+        chair_name="Nguyễn Thị Thu Hà", officer_name="Trần Minh Quân", officer_title="Cán bộ chuyên trách",
+        address="Số 1 phố Lý Thái Tổ, phường Hoàn Kiếm, Hà Nội", phone="02438250000",
+    )
+    try:
+        return fill_demo(services, people=people, seed=seed, progress=progress or NullProgress())
+    finally:
+        services.close()
+
+
+def open_demo(paths: AppPaths, *, progress: Progress | None = None) -> Services:
+    """The demo branch's services; created and filled on first use."""
+    demo = demo_paths(paths).ensure()
+    if not demo.database.exists():
+        create_demo_store(demo.database, demo, progress=progress)
+    return open_store(demo.database, demo)

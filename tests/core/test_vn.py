@@ -416,7 +416,9 @@ def test_parse_date(text: str) -> None:
     assert parse_date(text) == date(2026, 3, 5)
 
 
-@pytest.mark.parametrize("text", ["", "abc", "05/03/26", "05/03-2026", "2026/03/05", "31/02/2026", "00/01/2026"])
+@pytest.mark.parametrize(
+    "text", ["", "abc", "05/03/26", "05/03-2026", "2026/03/05", "31/02/2026", "00/01/2026"]
+)
 def test_parse_date_rejects(text: str) -> None:
     with pytest.raises(ValueError, match="Ngày"):
         parse_date(text)

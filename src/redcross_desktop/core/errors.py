@@ -95,3 +95,9 @@ class FileFormatError(RedCrossError):
 
 class OperationCancelled(Exception):  # noqa: N818 - not an error: the user asked for it
     """Raised by `check_cancelled`; the service's transaction rolls back and nothing is shown."""
+
+
+class ReceiptPrintedError(RedCrossError):
+    """The amount or goods of a receipt already handed over cannot change: void it and reissue."""
+
+    code = "RECEIPT_PRINTED"

@@ -487,3 +487,20 @@ SYNCED_MODELS: tuple[type[Synced], ...] = (
     DistributionList, DistributionLine, ReliefRecord, BloodDrive, BloodDonation, Membership, DuesPayment,
     VolunteerHours, Activity, TracingCase,
 )
+
+
+# ---------------------------------------------------------------- bulk import bookkeeping
+
+
+class ImportedRow(Base):
+    """One row of a bulk-entry workbook that has been imported: re-importing a file skips the rows
+    whose content hash is here, so nothing is created twice. Local bookkeeping, never exported.
+    `import_uuid` is the record_uuid of that import's audit row (file, sha256, counts)."""
+
+    __tablename__ = "import_rows"
+
+    row_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    sheet: Mapped[str] = mapped_column(String(20))
+    record_uuid: Mapped[str] = mapped_column(String(36))
+    import_uuid: Mapped[str] = mapped_column(String(36))
+    imported_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -72,14 +72,12 @@ def matching(areas: tuple[Area, ...], text: str, *, limit: int = 20) -> list[Are
 
 
 def close_matches(areas: tuple[Area, ...], text: str, *, limit: int = 5) -> list[Area]:
-    """Suggestions for a wrong code or a misspelt name: nearest codes and names."""
+    """Suggestions for a wrong code (the numerically nearest codes) or a misspelt name."""
+    text = text.strip()
+    if text.isdigit():
+        return sorted(areas, key=lambda a: abs(int(a.code) - int(text)))[:limit]
     hits = matching(areas, text, limit=limit)
     if len(hits) < limit:
-        by_code = {a.code: a for a in areas}
         by_name = {fold(a.name): a for a in areas}
-        for key in difflib.get_close_matches(text.strip(), list(by_code), n=limit, cutoff=0.5):
-            hits.append(by_code[key])
-        for key in difflib.get_close_matches(fold(text), list(by_name), n=limit, cutoff=0.6):
-            hits.append(by_name[key])
-    unique = list(dict.fromkeys(hits))
-    return unique[:limit]
+        hits += [by_name[k] for k in difflib.get_close_matches(fold(text), list(by_name), n=limit, cutoff=0.6)]
+    return list(dict.fromkeys(hits))[:limit]

@@ -8,10 +8,20 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from ..db.engine import session_factory
+from .activities import ActivityService
+from .audit import AuditService
+from .blood import BloodService
 from .branch import BranchRow, BranchService
+from .campaigns import CampaignService
 from .context import ServiceContext
+from .distributions import DistributionService
+from .donations import DonationService
+from .households import HouseholdService
+from .members import MembershipService
 from .people import PeopleService
+from .relief import ReliefService
 from .settings import SettingsService
+from .stock import StockService
 
 
 @dataclass
@@ -22,6 +32,16 @@ class Services:
     branches: BranchService
     settings: SettingsService
     people: PeopleService
+    households: HouseholdService
+    campaigns: CampaignService
+    donations: DonationService
+    stock: StockService
+    relief: ReliefService
+    distributions: DistributionService
+    blood: BloodService
+    members: MembershipService
+    activities: ActivityService
+    audit: AuditService
 
     @classmethod
     def build(cls, engine: Engine, branch: BranchRow, *, actor: str) -> Services:
@@ -34,6 +54,16 @@ class Services:
             branches=BranchService(sessions),
             settings=SettingsService(ctx),
             people=PeopleService(ctx),
+            households=HouseholdService(ctx),
+            campaigns=CampaignService(ctx),
+            donations=DonationService(ctx),
+            stock=StockService(ctx),
+            relief=ReliefService(ctx),
+            distributions=DistributionService(ctx),
+            blood=BloodService(ctx),
+            members=MembershipService(ctx),
+            activities=ActivityService(ctx),
+            audit=AuditService(ctx),
         )
 
     def close(self) -> None:

@@ -1,0 +1,215 @@
+# SPDX-License-Identifier: MIT
+"""The headless entry point `redcross`: one store, one service call, Vietnamese output.
+
+Exit codes: 0 success; 1 a `RedCrossError` (printed as `CODE: message`); 2 bad usage; 3 a bug
+(logged with its traceback). `--json` prints machine-readable output on stdout. Qt-free.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .bootstrap import create_demo_store, init_store, open_store, setup_logging
+from .core.errors import RedCrossError
+from .core.i18n import _, set_language
+from .core.paths import AppPaths
+from .core.progress import ConsoleProgress
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[argparse.Namespace, AppPaths], Any]
+
+
+def _jsonable(value: object) -> object:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {k: _jsonable(v) for k, v in dataclasses.asdict(value).items()}
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+def emit_json(payload: object) -> None:
+    sys.stdout.write(json.dumps(_jsonable(payload), ensure_ascii=False, indent=2) + "\n")
+
+
+def say(text: str) -> None:
+    sys.stdout.write(text + "\n")
+
+
+# ---------------------------------------------------------------- commands
+
+
+def cmd_init(args: argparse.Namespace, paths: AppPaths) -> Any:
+    details = {k: v for k, v in (("name", args.name), ("chair_name", args.chair), ("officer_name", args.officer)) if v}
+    services = init_store(args.db, paths, province=args.province, commune=args.commune, mode=args.mode, **details)
+    try:
+        branch = services.branch
+        if not args.json:
+            say(_("Đã khởi tạo {name} (mã đơn vị {code}) tại {db}.").format(name=branch.name, code=branch.branch_code, db=args.db))
+        return {"branch": branch, "db": str(args.db)}
+    finally:
+        services.close()
+
+
+def cmd_demo(args: argparse.Namespace, paths: AppPaths) -> Any:
+    summary = create_demo_store(args.db, paths, people=args.people, seed=args.seed, progress=ConsoleProgress())
+    if not args.json:
+        say(_("Đã tạo chi hội mẫu tại {db}:").format(db=args.db))
+        for label, count in summary.counts.items():
+            say(f"  {label}: {count}")
+    return summary
+
+
+def cmd_search(args: argparse.Namespace, paths: AppPaths) -> Any:
+    services = open_store(args.db, paths)
+    try:
+        people = services.people.search(args.text, limit=args.limit)
+    finally:
+        services.close()
+    if not args.json:
+        if not people:
+            say(_("Không tìm thấy ai với '{text}'.").format(text=args.text))
+        for p in people:
+            born = str(p.year_of_birth or "")
+            say(" · ".join(x for x in (p.full_name, born, p.phone, p.thon) if x))
+    return {"query": args.text, "count": len(people), "people": people}
+
+
+def cmd_template(args: argparse.Namespace, paths: AppPaths) -> Any:
+    from .sheets.template_writer import write_template
+
+    write_template(args.out)
+    if not args.json:
+        say(_("Đã ghi mẫu nhập liệu vào {path}. Điền dữ liệu rồi dùng 'redcross records import'.").format(path=args.out))
+    return {"out": str(args.out)}
+
+
+def cmd_records_import(args: argparse.Namespace, paths: AppPaths) -> Any:
+    from .services.records_import import RecordsImportService
+
+    services = open_store(args.db, paths)
+    try:
+        importer = RecordsImportService(services.ctx)
+        run = importer.commit if args.commit else importer.preview
+        report = run(args.file, ConsoleProgress())
+    finally:
+        services.close()
+    if not args.json:
+        say(report.describe())
+    return report
+
+
+def cmd_db_upgrade(args: argparse.Namespace, paths: AppPaths) -> Any:
+    from .db.engine import store_url
+    from .db.migrate import head_revision, upgrade_database
+
+    ran = upgrade_database(store_url(args.db), backup_dir=paths.backup_dir, allow_server_upgrade=True)
+    if not args.json:
+        say(_("Đã nâng cấp dữ liệu lên phiên bản {rev}.") if ran else _("Dữ liệu đã ở phiên bản mới nhất ({rev})."))
+    return {"upgraded": ran, "revision": head_revision()}
+
+
+# ---------------------------------------------------------------- parser
+
+
+def _add_db(parser: argparse.ArgumentParser, paths: AppPaths) -> None:
+    parser.add_argument(
+        "--db", default=str(paths.database),
+        help=_("tệp SQLite hoặc địa chỉ SQLAlchemy (mặc định: {path})").format(path=paths.database),
+    )
+
+
+def build_parser(paths: AppPaths) -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--json", action="store_true", help=_("in kết quả dạng JSON"))
+    common.add_argument("--lang", choices=("vi", "en"), default="vi", help=_("ngôn ngữ thông báo"))
+    parser = argparse.ArgumentParser(
+        prog="redcross", description=_("Phần mềm Hội Chữ thập đỏ cấp xã — dòng lệnh."), parents=[common]
+    )
+    parser.add_argument("--version", action="version", version=f"redcross {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar=_("LỆNH"))
+
+    p = sub.add_parser("init", parents=[common], help=_("khởi tạo cơ sở dữ liệu cho một chi hội"))
+    _add_db(p, paths)
+    p.add_argument("--province", required=True, help=_("mã tỉnh/thành phố 2025 (2 chữ số, ví dụ 01)"))
+    p.add_argument("--commune", help=_("mã xã/phường 2025 (5 chữ số)"))
+    p.add_argument("--mode", choices=("commune", "province"), default="commune")
+    p.add_argument("--name", help=_("tên chi hội (mặc định theo tên xã/phường)"))
+    p.add_argument("--chair", help=_("họ tên Chủ tịch Hội"))
+    p.add_argument("--officer", help=_("họ tên cán bộ phụ trách"))
+    p.set_defaults(handler=cmd_init)
+
+    p = sub.add_parser("demo", parents=[common], help=_("tạo một chi hội mẫu với dữ liệu 24 tháng"))
+    _add_db(p, paths)
+    p.add_argument("--people", type=int, default=300, help=_("số người (mặc định 300)"))
+    p.add_argument("--seed", type=int, default=1, help=_("hạt giống ngẫu nhiên (cùng hạt giống, cùng dữ liệu)"))
+    p.set_defaults(handler=cmd_demo)
+
+    p = sub.add_parser("search", parents=[common], help=_("tìm người theo tên, điện thoại, CCCD (không cần dấu)"))
+    _add_db(p, paths)
+    p.add_argument("text")
+    p.add_argument("--limit", type=int, default=50)
+    p.set_defaults(handler=cmd_search)
+
+    p = sub.add_parser("template", parents=[common], help=_("ghi tệp Excel mẫu để nhập danh sách có sẵn"))
+    p.add_argument("--out", type=Path, required=True)
+    p.set_defaults(handler=cmd_template)
+
+    records = sub.add_parser("records", parents=[common], help=_("nhập dữ liệu từ tệp mẫu Excel"))
+    records_sub = records.add_subparsers(dest="records_command", required=True, metavar=_("LỆNH"))
+    p = records_sub.add_parser("import", parents=[common], help=_("xem trước (mặc định) hoặc ghi (--commit)"))
+    _add_db(p, paths)
+    p.add_argument("file", type=Path)
+    p.add_argument("--commit", action="store_true", help=_("ghi vào dữ liệu (chỉ khi mọi dòng hợp lệ)"))
+    p.set_defaults(handler=cmd_records_import)
+
+    db = sub.add_parser("db", parents=[common], help=_("bảo trì cơ sở dữ liệu"))
+    db_sub = db.add_subparsers(dest="db_command", required=True, metavar=_("LỆNH"))
+    p = db_sub.add_parser("upgrade", parents=[common], help=_("nâng cấp cấu trúc dữ liệu (sao lưu trước)"))
+    _add_db(p, paths)
+    p.set_defaults(handler=cmd_db_upgrade)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    paths = AppPaths.default()
+    args = build_parser(paths).parse_args(argv)  # exits 2 on bad usage
+    set_language(args.lang)
+    setup_logging(paths)
+    handler: Handler = args.handler
+    try:
+        result = handler(args, paths)
+    except RedCrossError as exc:
+        if args.json:
+            emit_json({"ok": False, "code": exc.code, "message": exc.message, "details": exc.details,
+                       "rows": getattr(exc, "rows", None)})
+        else:
+            sys.stderr.write(f"{exc.code}: {exc.message}\n")
+            for row in getattr(exc, "rows", None) or []:
+                sys.stderr.write("  {sheet} {row} {column}: {message}\n".format(**row))
+        return 1
+    except Exception:  # a bug: log the traceback, tell the user where it is
+        log.exception("command %s failed", args.command)
+        sys.stderr.write(_("Lỗi phần mềm; chi tiết đã ghi vào {log}.").format(log=paths.log_dir / "redcross.log") + "\n")
+        return 3
+    if args.json:
+        emit_json({"ok": True, "result": result})
+    return 0
+
+
+__all__ = ["main"]

@@ -1,0 +1,2 @@
+# SPDX-License-Identifier: MIT
+"""Qt item models for the sections: lazy tables over ids. Qt is imported here."""

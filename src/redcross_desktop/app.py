@@ -91,8 +91,10 @@ def _lock(lock_dir: Path, db: str | Path) -> StoreLock:
     if lock.acquire():
         return lock
     box = QMessageBox(
-        QMessageBox.Icon.Information, _("Phần mềm đang mở"),
-        _("Dữ liệu này đang được mở trong một cửa sổ khác của phần mềm."), QMessageBox.StandardButton.Ok,
+        QMessageBox.Icon.Information,
+        _("Phần mềm đang mở"),
+        _("Dữ liệu này đang được mở trong một cửa sổ khác của phần mềm."),
+        QMessageBox.StandardButton.Ok,
     )
     box.setInformativeText(
         _("Hãy chuyển sang cửa sổ đó trên thanh tác vụ. Nếu vừa đóng phần mềm, hãy đợi vài giây rồi mở lại.")
@@ -103,10 +105,14 @@ def _lock(lock_dir: Path, db: str | Path) -> StoreLock:
 
 
 def _ask_to_open_demo() -> bool:
-    box = QMessageBox(QMessageBox.Icon.Question, _("Chưa có chi hội"), _("Cơ sở dữ liệu này chưa có chi hội."))
+    box = QMessageBox(
+        QMessageBox.Icon.Question, _("Chưa có chi hội"), _("Cơ sở dữ liệu này chưa có chi hội.")
+    )
     box.setInformativeText(
-        _("Trình hướng dẫn khởi tạo chi hội sẽ có trong phiên bản sau; hiện có thể dùng lệnh 'redcross init'. "
-          "Trong lúc chờ, bạn có thể mở chi hội mẫu để làm quen với phần mềm.")
+        _(
+            "Trình hướng dẫn khởi tạo chi hội sẽ có trong phiên bản sau; hiện có thể dùng lệnh "
+            "'redcross init'. Trong lúc chờ, bạn có thể mở chi hội mẫu để làm quen với phần mềm."
+        )
     )
     demo = box.addButton(_("Mở chi hội mẫu"), QMessageBox.ButtonRole.AcceptRole)
     box.addButton(_("Thoát"), QMessageBox.ButtonRole.RejectRole)
@@ -136,13 +142,16 @@ def _in_background(runner: TaskRunner, label: str, work: Callable[[Progress], T]
 def _open_demo(default: AppPaths, runner: TaskRunner) -> tuple[Services, StoreLock]:
     lock = _lock(default.data_dir, demo_paths(default).database)
     services = _in_background(
-        runner, _("Đang mở chi hội mẫu (lần đầu cần tạo dữ liệu, có thể mất một phút)…"),
+        runner,
+        _("Đang mở chi hội mẫu (lần đầu cần tạo dữ liệu, có thể mất một phút)…"),
         lambda progress: open_demo(default, progress=progress),
     )
     return services, lock
 
 
-def _open(args: argparse.Namespace, default: AppPaths, runner: TaskRunner) -> tuple[Services, StoreLock, bool]:
+def _open(
+    args: argparse.Namespace, default: AppPaths, runner: TaskRunner
+) -> tuple[Services, StoreLock, bool]:
     if args.demo:
         return (*_open_demo(default, runner), True)
     db = args.db if args.db is not None else default.database

@@ -6,6 +6,7 @@ from __future__ import annotations
 import getpass
 import logging
 import logging.handlers
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import URL, Engine
@@ -100,7 +101,13 @@ def demo_paths(paths: AppPaths) -> AppPaths:
 
 
 def create_demo_store(
-    db: str | Path, paths: AppPaths, *, people: int = 300, seed: int = 1, progress: Progress | None = None
+    db: str | Path,
+    paths: AppPaths,
+    *,
+    people: int = 300,
+    seed: int = 1,
+    progress: Progress | None = None,
+    today: date | None = None,
 ) -> DemoSummary:
     """A new, realistic demo branch (Phường Hoàn Kiếm, Hà Nội) filled with 24 months of records."""
     services = init_store(
@@ -109,7 +116,7 @@ def create_demo_store(
         address="Số 1 phố Lý Thái Tổ, phường Hoàn Kiếm, Hà Nội", phone="02438250000",
     )
     try:
-        return fill_demo(services, people=people, seed=seed, progress=progress or NullProgress())
+        return fill_demo(services, people=people, seed=seed, progress=progress or NullProgress(), today=today)
     finally:
         services.close()
 

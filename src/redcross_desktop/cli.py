@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import getpass
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
@@ -23,6 +25,7 @@ from .core.errors import RedCrossError
 from .core.i18n import _, set_language
 from .core.paths import AppPaths
 from .core.progress import ConsoleProgress
+from .services.keys import KeyRow
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +69,51 @@ def cmd_init(args: argparse.Namespace, paths: AppPaths) -> Any:
         services.close()
 
 
+class PassphraseRequiredError(RedCrossError):
+    code = "PASSPHRASE_REQUIRED"
+
+
+def read_passphrase(prompt: str) -> str:
+    """REDCROSS_PASSPHRASE, else a hidden prompt on a terminal, else a clear refusal (scripts, CI)."""
+    if (value := os.environ.get("REDCROSS_PASSPHRASE")) is not None:
+        return value
+    if sys.stdin.isatty():
+        return getpass.getpass(prompt)
+    raise PassphraseRequiredError(
+        _("Cần mật khẩu khóa ký. Đặt biến môi trường REDCROSS_PASSPHRASE hoặc chạy lệnh trong cửa sổ dòng lệnh.")
+    )
+
+
+def _key_payload(row: KeyRow) -> dict[str, object]:
+    return {"branch_code": row.branch_code, "key_id": row.key_id, "fingerprint": row.fingerprint,
+            "qr_text": row.qr_text, "public_key": row.public_key_b64, "created_at": row.created_at}
+
+
+def cmd_keys_show(args: argparse.Namespace, paths: AppPaths) -> Any:
+    services = open_store(args.db, paths)
+    try:
+        row = services.keys.require()
+    finally:
+        services.close()
+    if not args.json:
+        say(_("Mã đơn vị: {code}").format(code=row.branch_code))
+        say(_("Mã khóa: {key_id}").format(key_id=row.key_id))
+        say(_("Mã vân tay: {fp}").format(fp=row.fingerprint))
+        say(_("Mã QR: {qr}").format(qr=row.qr_text))
+    return _key_payload(row)
+
+
+def cmd_keys_create(args: argparse.Namespace, paths: AppPaths) -> Any:
+    services = open_store(args.db, paths)
+    try:
+        row = services.keys.create(read_passphrase(_("Đặt mật khẩu khóa ký: ")))
+    finally:
+        services.close()
+    if not args.json:
+        say(_("Đã tạo khóa ký. Mã vân tay: {fp}").format(fp=row.fingerprint))
+    return _key_payload(row)
+
+
 def cmd_demo(args: argparse.Namespace, paths: AppPaths) -> Any:
     summary = create_demo_store(args.db, paths, people=args.people, seed=args.seed, progress=ConsoleProgress())
     if not args.json:
@@ -100,11 +148,9 @@ def cmd_template(args: argparse.Namespace, paths: AppPaths) -> Any:
 
 
 def cmd_records_import(args: argparse.Namespace, paths: AppPaths) -> Any:
-    from .services.records_import import RecordsImportService
-
     services = open_store(args.db, paths)
     try:
-        importer = RecordsImportService(services.ctx)
+        importer = services.records
         run = importer.commit if args.commit else importer.preview
         report = run(args.file, ConsoleProgress())
     finally:
@@ -177,6 +223,15 @@ def build_parser(paths: AppPaths) -> argparse.ArgumentParser:
     p.add_argument("file", type=Path)
     p.add_argument("--commit", action="store_true", help=_("ghi vào dữ liệu (chỉ khi mọi dòng hợp lệ)"))
     p.set_defaults(handler=cmd_records_import)
+
+    keys = sub.add_parser("keys", parents=[common], help=_("khóa ký của chi hội"))
+    keys_sub = keys.add_subparsers(dest="keys_command", required=True, metavar=_("LỆNH"))
+    p = keys_sub.add_parser("show", parents=[common], help=_("mã khóa, mã vân tay, mã QR"))
+    _add_db(p, paths)
+    p.set_defaults(handler=cmd_keys_show)
+    p = keys_sub.add_parser("create", parents=[common], help=_("tạo khóa ký (mật khẩu từ REDCROSS_PASSPHRASE)"))
+    _add_db(p, paths)
+    p.set_defaults(handler=cmd_keys_create)
 
     db = sub.add_parser("db", parents=[common], help=_("bảo trì cơ sở dữ liệu"))
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar=_("LỆNH"))

@@ -37,7 +37,7 @@ class FakeSource:
 
     def page_ids(self, *, after: tuple[str, int] | None, limit: int) -> Page:
         self.page_calls.append((after, limit))
-        ordered = sorted(((item.name, item.id) for item in self.items.values()))
+        ordered = sorted((item.name, item.id) for item in self.items.values())
         following = [key for key in ordered if after is None or key > after]
         taken = following[:limit]
         return Page([key[1] for key in taken], taken[-1] if taken else after, len(following) <= limit)
@@ -70,7 +70,9 @@ def text(model: LazyTableModel[Item], row: int, column: int = 0) -> object:
     return model.data(model.index(row, column))
 
 
-def test_reload_loads_only_the_first_page_of_ids_and_no_rows(model: LazyTableModel[Item], source: FakeSource) -> None:
+def test_reload_loads_only_the_first_page_of_ids_and_no_rows(
+    model: LazyTableModel[Item], source: FakeSource
+) -> None:
     assert model.rowCount() == 100
     assert model.columnCount() == 3
     assert model.canFetchMore(QModelIndex())

@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: MIT
-"""Op dispatch with InlineTaskRunner, and the threaded TaskRunner and QtProgress with waitUntil."""
+"""Op dispatch with InlineTaskRunner, the threaded TaskRunner and QtProgress with waitUntil, and the
+crash path that bugs take."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
@@ -10,10 +12,12 @@ from typing import Any
 
 import pytest
 import shiboken6
-from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QPushButton, QWidget
 
 from redcross_desktop.core.errors import NotFoundError, OperationCancelled, ValidationError
 from redcross_desktop.core.progress import Progress, check_cancelled
+from redcross_desktop.ui.errors import CrashReporter
 from redcross_desktop.ui.tasks import InlineTaskRunner, Op, TaskRunner
 
 
@@ -46,7 +50,9 @@ def message_boxes() -> list[QMessageBox]:
     return [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
 
 
-def op(parent: QWidget | None, work: Callable[[Progress], Any], calls: Calls, *, failure: bool = True) -> Op[Any]:
+def op(
+    parent: QWidget | None, work: Callable[[Progress], Any], calls: Calls, *, failure: bool = True
+) -> Op[Any]:
     built = Op(parent, work, writes=True).success(calls.success.append)
     return built.failure(calls.failure.append) if failure else built
 
@@ -100,7 +106,9 @@ def test_cancellation_is_dropped_silently(parent: QWidget, calls: Calls) -> None
     assert (calls.success, calls.failure, message_boxes()) == ([], [], [])
 
 
-def test_a_bug_reaches_the_exception_hook_not_the_failure_handler(parent: QWidget, calls: Calls, qtbot) -> None:
+def test_a_bug_reaches_the_exception_hook_not_the_failure_handler(
+    parent: QWidget, calls: Calls, qtbot
+) -> None:
     def work(_progress: Progress) -> None:
         raise KeyError("bug")
 
@@ -125,7 +133,9 @@ class HeldRunner:
     def __init__(self) -> None:
         self.pending: list[Callable[[], None]] = []
 
-    def submit(self, work: Callable[[], Any], on_done: Callable[[Future[Any]], None], *, writes: bool) -> None:
+    def submit(
+        self, work: Callable[[], Any], on_done: Callable[[Future[Any]], None], *, writes: bool
+    ) -> None:
         future: Future[Any] = Future()
         future.set_result(work())
         self.pending.append(lambda: on_done(future))
@@ -179,7 +189,9 @@ def test_task_runner_reads_use_the_read_pool(runner: TaskRunner, qtbot) -> None:
     assert names[0].startswith("redcross-reader")
 
 
-def test_op_with_task_runner_and_progress_reports_and_succeeds(parent: QWidget, runner: TaskRunner, qtbot) -> None:
+def test_op_with_task_runner_and_progress_reports_and_succeeds(
+    parent: QWidget, runner: TaskRunner, qtbot
+) -> None:
     go = threading.Event()
     results: list[str] = []
 
@@ -189,7 +201,7 @@ def test_op_with_task_runner_and_progress_reports_and_succeeds(parent: QWidget, 
         return "xong"
 
     done = Op(parent, work, writes=False).with_progress("Đang đọc tệp…").success(results.append).run(runner)
-    dialog = done._progress.dialog if done._progress else None
+    dialog = done.progress.dialog if done.progress else None
     assert dialog is not None
     qtbot.waitUntil(lambda: dialog.value() == 3 and dialog.labelText() == "Đang đọc dòng 3")
     assert dialog.maximum() == 10
@@ -198,7 +210,9 @@ def test_op_with_task_runner_and_progress_reports_and_succeeds(parent: QWidget, 
     assert done.finished
 
 
-def test_cancel_button_stops_the_work_and_nothing_is_reported(parent: QWidget, runner: TaskRunner, qtbot) -> None:
+def test_cancel_button_stops_the_work_and_nothing_is_reported(
+    parent: QWidget, runner: TaskRunner, qtbot
+) -> None:
     started, go = threading.Event(), threading.Event()
     calls = Calls()
 
@@ -209,13 +223,58 @@ def test_cancel_button_stops_the_work_and_nothing_is_reported(parent: QWidget, r
         return "không được tới đây"
 
     done = op(parent, work, calls, failure=False).with_progress("Đang nhập…").run(runner)
-    assert done._progress is not None
-    dialog = done._progress.dialog
+    assert done.progress is not None
+    dialog = done.progress.dialog
     qtbot.waitUntil(started.is_set)
     cancel = dialog.findChild(QPushButton)
     assert cancel.text() == "Bỏ qua"
     cancel.click()
-    assert done._progress.cancelled()
+    assert done.progress.cancelled()
     go.set()
     qtbot.waitUntil(lambda: done.finished)
     assert (calls.success, calls.failure, message_boxes()) == ([], [], [])
+
+
+# ---- the crash path (ui/errors.py) -------------------------------------------------------------
+
+
+def raised(exc: Exception) -> Exception:
+    try:
+        raise exc
+    except Exception as caught:  # a real traceback for the report
+        return caught
+
+
+def test_crash_reporter_logs_saves_a_report_and_offers_to_copy_it(tmp_path, qtbot, caplog) -> None:
+    reporter = CrashReporter(tmp_path / "logs")
+    exc = raised(ZeroDivisionError("chia cho 0"))
+    with caplog.at_level(logging.CRITICAL):
+        reporter.excepthook(type(exc), exc, exc.__traceback__)
+    assert "unexpected error" in caplog.text
+    [report] = (tmp_path / "logs").glob("crash-*.txt")
+    text = report.read_text(encoding="utf-8")
+    assert "ZeroDivisionError: chia cho 0" in text and "Traceback" in text
+    dialog = reporter.dialog
+    assert dialog is not None and dialog.isVisible()
+    assert str(report) in " ".join(label.text() for label in dialog.findChildren(QLabel))
+    qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
+    assert QApplication.clipboard().text() == text
+    assert dialog.copy_button.text() == "Đã sao chép"
+    again = raised(KeyError("lần hai"))
+    assert reporter.show(type(again), again, again.__traceback__) is None  # no pile of dialogs
+    dialog.done(0)
+
+
+def test_errors_on_other_threads_are_only_logged(tmp_path, caplog) -> None:
+    reporter = CrashReporter(tmp_path / "logs")
+    exc = raised(ValueError("trong luồng phụ"))
+    worker = threading.Thread(
+        target=reporter.thread_excepthook,
+        args=(threading.ExceptHookArgs((type(exc), exc, exc.__traceback__, None)),),
+    )
+    with caplog.at_level(logging.CRITICAL):
+        worker.start()
+        worker.join()
+    assert "trong luồng phụ" in caplog.text
+    assert reporter.dialog is None
+    assert not (tmp_path / "logs").exists()

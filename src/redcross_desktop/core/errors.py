@@ -101,3 +101,15 @@ class ReceiptPrintedError(RedCrossError):
     """The amount or goods of a receipt already handed over cannot change: void it and reissue."""
 
     code = "RECEIPT_PRINTED"
+
+
+class CatalogueInvalidError(RedCrossError):
+    """The indicator catalogue file is malformed (unknown aggregate, duplicate code…)."""
+
+    code = "CATALOGUE_INVALID"
+
+
+class ExportFailedError(RedCrossError):
+    """A report or list could not be written; nothing was left at the destination."""
+
+    code = "EXPORT_FAILED"

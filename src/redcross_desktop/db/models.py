@@ -504,3 +504,94 @@ class ImportedRow(Base):
     record_uuid: Mapped[str] = mapped_column(String(36))
     import_uuid: Mapped[str] = mapped_column(String(36))
     imported_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# ---------------------------------------------------------------- signing keys
+
+
+class SigningKey(Base):
+    """The branch's Ed25519 keys. The private key is stored only as passphrase-encrypted PKCS#8;
+    at most one key is `active`. Local, never exported except the public half."""
+
+    __tablename__ = "signing_keys"
+
+    key_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    public_key: Mapped[str] = mapped_column(String(64))  # base64 of the raw 32 bytes
+    encrypted_private_key: Mapped[str] = mapped_column(Text)  # PEM, PKCS#8 BestAvailableEncryption
+    status: Mapped[str] = mapped_column(String(10), default="active")  # active | retired
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+# ---------------------------------------------------------------- certificates
+
+
+class Certificate(Synced, Base):
+    """An issued certificate (domain.md §4): donor thank-you `CN`, blood donor honour `HM`,
+    volunteer commendation `TN`. The serial is taken at issue from the gapless counter of its kind
+    and year; a void keeps the number with the reason; a reprint keeps the number and counts.
+
+    `essential_fields` is the canonical JSON that the branch key signs; `qr_text` is the signed,
+    self-contained payload printed as the QR code and `verification_code` the short code printed
+    beside it, both kept so that a reprint carries the very same code. `print_values` holds what
+    the template needs to print the certificate again (campaign, period, address…)."""
+
+    __tablename__ = "certificates"
+    __table_args__ = (
+        UniqueConstraint("kind", "serial_year", "serial_no", name="uq_certificates_number"),
+        Index("ix_certificates_recipient", "recipient_person_id"),
+        Index("ix_certificates_code", "verification_code"),
+    )
+
+    kind: Mapped[str] = mapped_column(String(12))  # donor | blood | volunteer
+    serial_year: Mapped[int] = mapped_column(Integer)
+    serial_no: Mapped[int] = mapped_column(Integer)
+    serial: Mapped[str] = mapped_column(String(24), unique=True)  # CN-2026-000123
+    recipient_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    recipient_name: Mapped[str] = mapped_column(String(250))
+    reason: Mapped[str] = mapped_column(Text, default="")  # the printed reason, plain text
+    amount_vnd: Mapped[int] = mapped_column(default=0)
+    essential_fields: Mapped[str] = mapped_column(Text)  # JSON, signed
+    print_values: Mapped[str] = mapped_column(Text, default="{}")  # JSON, for reprints
+    template: Mapped[str] = mapped_column(String(40))
+    key_id: Mapped[str] = mapped_column(String(16))
+    verification_code: Mapped[str] = mapped_column(String(16))
+    qr_text: Mapped[str] = mapped_column(Text)
+    issued_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(8), default="valid")  # valid | void
+    void_reason: Mapped[str] = mapped_column(Text, default="")
+    voided_by: Mapped[str] = mapped_column(String(120), default="")
+    voided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    print_count: Mapped[int] = mapped_column(Integer, default=0)
+
+    recipient: Mapped[Person | None] = relationship()
+
+
+# ---------------------------------------------------------------- monthly report
+
+
+class ReportValue(Synced, Base):
+    """A figure entered by hand for one period (an indicator with no record kind, or a narrative
+    section in `text`). Computed indicators are never stored: they are recomputed from the records.
+    Synced for its envelope (version, audit, tombstone); it travels in bundles as report rows."""
+
+    __tablename__ = "report_values"
+    __table_args__ = (UniqueConstraint("period", "code", "disagg"),)
+
+    period: Mapped[str] = mapped_column(String(7))  # YYYY-MM
+    code: Mapped[str] = mapped_column(String(40))
+    disagg: Mapped[str] = mapped_column(String(60), default="")
+    value: Mapped[int] = mapped_column(default=0)
+    text: Mapped[str] = mapped_column(Text, default="")
+
+
+class ReportPeriod(Base):
+    """The catalogue version a period was closed with (kept across a reopening, so the report
+    issued for it can be rebuilt as it was). The lock itself is the `PeriodLock` row."""
+
+    __tablename__ = "report_periods"
+
+    period: Mapped[str] = mapped_column(String(7), primary_key=True)
+    catalogue_version: Mapped[str] = mapped_column(String(12))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    closed_by: Mapped[str] = mapped_column(String(120), default="")

@@ -34,7 +34,9 @@ class IntervalConflict:
     earliest: date  # when the later of the two could have been given at the soonest
 
 
-def interval_conflicts(events: Iterable[BloodEvent], interval_days: Mapping[str, int]) -> list[IntervalConflict]:
+def interval_conflicts(
+    events: Iterable[BloodEvent], interval_days: Mapping[str, int]
+) -> list[IntervalConflict]:
     """Conflicts between consecutive donations of ONE donor, in date order (ties keep input order)."""
     ordered = sorted(events, key=lambda e: e.day)
     conflicts: list[IntervalConflict] = []

@@ -17,8 +17,10 @@ from .context import ServiceContext
 from .distributions import DistributionService
 from .donations import DonationService
 from .households import HouseholdService
+from .keys import KeyService
 from .members import MembershipService
 from .people import PeopleService
+from .records_import import RecordsImportService
 from .relief import ReliefService
 from .settings import SettingsService
 from .stock import StockService
@@ -42,6 +44,8 @@ class Services:
     members: MembershipService
     activities: ActivityService
     audit: AuditService
+    keys: KeyService
+    records: RecordsImportService
 
     @classmethod
     def build(cls, engine: Engine, branch: BranchRow, *, actor: str) -> Services:
@@ -64,6 +68,8 @@ class Services:
             members=MembershipService(ctx),
             activities=ActivityService(ctx),
             audit=AuditService(ctx),
+            keys=KeyService(ctx),
+            records=RecordsImportService(ctx),
         )
 
     def close(self) -> None:

@@ -145,9 +145,14 @@ def _apply(person: Person, data: PersonInput) -> list[str]:
     return warnings
 
 
+def search_text(full_name: str, phone: str, cccd: str | None) -> str:
+    """What people are found by: the folded name, the phone and the CCCD (bulk import uses it too)."""
+    return " ".join(x for x in (fold(full_name), phone, cccd or "") if x)
+
+
 def refresh_keys(person: Person) -> None:
     """The derived search text (folded name, phone, CCCD) and the Vietnamese sort key."""
-    person.search_key = " ".join(x for x in (fold(person.full_name), person.phone, person.cccd or "") if x)
+    person.search_key = search_text(person.full_name, person.phone, person.cccd)
     person.sort_key = name_sort_key(person.ho, person.dem, person.ten)
 
 

@@ -17,7 +17,7 @@ import logging
 import re
 import zipfile
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -121,8 +121,9 @@ class _CellError(Exception):
 
 
 def _as_text(value: object) -> str | None:
-    if value is None:
-        return None
+    """A cell value as text; strings are expected already normalised (`_Texts`)."""
+    if value is None or isinstance(value, str):
+        return value or None
     if isinstance(value, bool):
         return FLAG_LABELS[0] if value else FLAG_LABELS[1]
     if isinstance(value, float) and value.is_integer():
@@ -130,15 +131,32 @@ def _as_text(value: object) -> str | None:
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):
-        value = format_date(value)
-    text = normalize_text(str(value))
-    return text or None
+        return format_date(value)
+    return str(value)
+
+
+class _Texts:
+    """normalize_text, remembered for short strings within one file: labels, dates typed as text,
+    thôn names and the like repeat on most rows."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, str | None] = {}
+
+    def __call__(self, raw: str) -> str | None:
+        if len(raw) > 64:
+            return normalize_text(raw) or None
+        text = self._seen.get(raw, "")
+        if text == "":
+            text = self._seen[raw] = normalize_text(raw) or None
+        return text
 
 
 def _code_lookup(column: ColumnSpec) -> dict[str, str]:
+    """Code by code or label, as typed and folded (accents and case do not matter)."""
     lookup: dict[str, str] = {}
     for code, label in column.codes.items():
         for form in (code, label, _(label)):
+            lookup.setdefault(form, code)
             lookup.setdefault(fold(form), code)
     return lookup
 
@@ -267,15 +285,16 @@ def _parse_flag(value: object) -> bool:
 class _ColumnReader:
     """Turns one column's raw cell values into typed values."""
 
-    def __init__(self, column: ColumnSpec, today: date) -> None:
+    def __init__(self, column: ColumnSpec, today: date, texts: _Texts) -> None:
         self.column = column
         self.today = today
+        self.texts = texts
         self.lookup = _code_lookup(column) if column.type == "code" else {}
 
     def read(self, raw: object) -> CellValue:
         column = self.column
         if isinstance(raw, str):
-            raw = normalize_text(raw) or None
+            raw = self.texts(raw)
         if raw is None:
             if column.required:
                 raise _CellError(_("Thiếu {header}: cột này bắt buộc.").format(header=column.header))
@@ -297,7 +316,7 @@ class _ColumnReader:
         if kind == "flag":
             return _parse_flag(raw)
         text = _as_text(raw) or ""
-        code = self.lookup.get(fold(text))
+        code = self.lookup.get(text) or self.lookup.get(fold(text))
         if code is None:
             raise _CellError(
                 _('"{v}" không có trong danh sách {header}. Hãy chọn một trong: {labels}.').format(
@@ -378,6 +397,10 @@ class _SheetReader:
         self.readers: dict[int, _ColumnReader] = {}  # by 0-based position
         self.letters: dict[str, str] = {}  # column key -> letter
         self.width = 0
+        self.texts = _Texts()
+
+    def _blank(self, value: object) -> bool:
+        return value is None or (isinstance(value, str) and self.texts(value) is None)
 
     def _problem(self, row: int, column: str, message: str, cell: str = "") -> None:
         self.problems.append(RowProblem(self.sheet.title, row, column, message, cell))
@@ -386,7 +409,7 @@ class _SheetReader:
         by_key = {header_key(c.header): c for c in self.sheet.columns}
         first = next(iter(self.ws.iter_rows(min_row=1, max_row=1)), ())
         for index, cell in enumerate(first):
-            text = _as_text(cell.value)
+            text = _as_text(self.texts(cell.value) if isinstance(cell.value, str) else cell.value)
             if text is None:
                 continue
             self.width = index + 1
@@ -399,47 +422,54 @@ class _SheetReader:
             elif column.key in self.letters:
                 self._problem(1, column.header, _(_DUPLICATE_COLUMN).format(h=column.header), f"{letter}1")
             else:
-                self.readers[index] = _ColumnReader(column, self.today)
+                self.readers[index] = _ColumnReader(column, self.today, self.texts)
                 self.letters[column.key] = letter
         for column in self.sheet.columns:
             if column.required and column.key not in self.letters:
                 self._problem(1, column.header, _(_MISSING_COLUMN).format(h=column.header))
 
-    def _read_cell(self, index: int, cell: Any, excel_row: int, values: dict[str, CellValue]) -> bool:
+    def _read_cell(
+        self, reader: _ColumnReader, index: int, cell: Any, excel_row: int, values: dict[str, CellValue]
+    ) -> bool:
         """Stores the typed value of one cell; False (with a problem listed) when it cannot be used."""
-        letter = get_column_letter(index + 1)
-        ref = f"{letter}{excel_row}"
-        reader = self.readers.get(index)
-        if reader is None:
-            if index >= self.width and not _is_blank(cell.value):
-                self._problem(excel_row, "", _(_STRAY_DATA).format(letter=letter), ref)
-                return False
-            return True
         column = reader.column
-        values[column.key] = None
+        message = None
         if cell.data_type == "f":
             formula = str(cell.value)
-            shown = formula if len(formula) <= 40 else formula[:40] + "…"
-            self._problem(excel_row, column.header, _(_FORMULA).format(f=shown), ref)
-            return False
-        if cell.data_type == "e":
-            self._problem(excel_row, column.header, _(_ERROR_CELL).format(v=cell.value), ref)
-            return False
-        try:
-            values[column.key] = reader.read(cell.value)
-        except _CellError as exc:
-            self._problem(excel_row, column.header, str(exc), ref)
-            return False
-        return True
+            message = _(_FORMULA).format(f=formula if len(formula) <= 40 else formula[:40] + "…")
+        elif cell.data_type == "e":
+            message = _(_ERROR_CELL).format(v=cell.value)
+        else:
+            try:
+                values[column.key] = reader.read(cell.value)
+                return True
+            except _CellError as exc:
+                message = str(exc)
+        values[column.key] = None
+        self._problem(excel_row, column.header, message, f"{get_column_letter(index + 1)}{excel_row}")
+        return False
+
+    def _no_stray_data(self, cells: Sequence[Any], excel_row: int) -> bool:
+        """Data right of the last header has nowhere to go: each such cell is a problem."""
+        clean = True
+        for index in range(self.width, len(cells)):
+            if not self._blank(cells[index].value):
+                letter = get_column_letter(index + 1)
+                self._problem(excel_row, "", _(_STRAY_DATA).format(letter=letter), f"{letter}{excel_row}")
+                clean = False
+        return clean
 
     def read_rows(self, progress: Progress) -> ParsedSheet:
+        columns = sorted(self.readers.items())
         # Optional columns the user deleted still get their defaults.
-        absent = [_ColumnReader(c, self.today) for c in self.sheet.columns if c.key not in self.letters]
+        absent = [
+            _ColumnReader(c, self.today, self.texts) for c in self.sheet.columns if c.key not in self.letters
+        ]
         rows: list[ParsedRow] = []
         limit = self.limits.max_rows_per_sheet
         cells_iter = self.ws.iter_rows(min_row=2, max_col=self.width + self.limits.extra_columns)
         for offset, cells in enumerate(cells_iter):
-            if all(_is_blank(cell.value) for cell in cells):
+            if all(self._blank(cell.value) for cell in cells):
                 continue
             if len(rows) >= limit:
                 raise _refuse(
@@ -452,9 +482,9 @@ class _SheetReader:
                 progress.report(len(rows), None, _("Đang đọc trang {title}…").format(title=self.sheet.title))
             excel_row = offset + 2
             values: dict[str, CellValue] = {}
-            valid = True
-            for index, cell in enumerate(cells):
-                valid = self._read_cell(index, cell, excel_row, values) and valid
+            valid = self._no_stray_data(cells, excel_row)
+            for index, reader in columns:
+                valid = self._read_cell(reader, index, cells[index], excel_row, values) and valid
             for reader in absent:
                 values[reader.column.key] = None if reader.column.required else reader.read(None)
             rows.append(ParsedRow(excel_row, values, valid))

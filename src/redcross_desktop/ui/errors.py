@@ -45,10 +45,17 @@ def show_error(parent: QWidget | None, error: RedCrossError, *, wait: bool = Fal
     """A warning box for an expected failure: window-modal and non-blocking, or with `wait` a
     blocking one (at startup, before the main event loop runs)."""
     log.info("shown to the user: %s: %s", error.code, error.message)
-    box = QMessageBox(QMessageBox.Icon.Warning, _("Chưa thực hiện được"), error.message,
-                      QMessageBox.StandardButton.Ok, parent)
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        _("Chưa thực hiện được"),
+        error.message,
+        QMessageBox.StandardButton.Ok,
+        parent,
+    )
     details = f"<p>{html.escape(error.details)}</p>" if error.details else ""
-    box.setInformativeText(f"{details}<p><small>{html.escape(_('Mã lỗi: {code}').format(code=error.code))}</small></p>")
+    box.setInformativeText(
+        f"{details}<p><small>{html.escape(_('Mã lỗi: {code}').format(code=error.code))}</small></p>"
+    )
     translate_buttons(box)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     if wait:
@@ -100,8 +107,10 @@ class CrashDialog(QDialog):
         self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
         message = QLabel(
-            _("Phần mềm gặp một lỗi ngoài dự kiến. Thao tác vừa rồi chưa hoàn tất; dữ liệu đã lưu "
-              "trước đó vẫn an toàn. Bạn có thể tiếp tục làm việc.")
+            _(
+                "Phần mềm gặp một lỗi ngoài dự kiến. Thao tác vừa rồi chưa hoàn tất; dữ liệu đã lưu "
+                "trước đó vẫn an toàn. Bạn có thể tiếp tục làm việc."
+            )
         )
         message.setWordWrap(True)
         layout.addWidget(message)
@@ -110,7 +119,9 @@ class CrashDialog(QDialog):
                 path=report_path
             )
             if report_path is not None
-            else _("Không lưu được báo cáo lỗi. Hãy bấm 'Sao chép chi tiết' và gửi cho người hỗ trợ kỹ thuật.")
+            else _(
+                "Không lưu được báo cáo lỗi. Hãy bấm 'Sao chép chi tiết' và gửi cho người hỗ trợ kỹ thuật."
+            )
         )
         where_label = QLabel(where)
         where_label.setWordWrap(True)
@@ -150,7 +161,12 @@ class CrashReporter:
             self.show(exc_type, exc, tb)
 
     def show(
-        self, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None, *, wait: bool = False
+        self,
+        exc_type: type[BaseException],
+        exc: BaseException,
+        tb: TracebackType | None,
+        *,
+        wait: bool = False,
     ) -> CrashDialog | None:
         """Saves a report and shows the dialog; `wait` blocks (before the main event loop runs)."""
         if self.dialog is not None and shiboken6.isValid(self.dialog) and self.dialog.isVisible():
@@ -167,7 +183,8 @@ class CrashReporter:
         if args.exc_type is SystemExit:
             return
         log.critical(
-            "unexpected error in thread %s", args.thread.name if args.thread else "?",
+            "unexpected error in thread %s",
+            args.thread.name if args.thread else "?",
             exc_info=(args.exc_type, args.exc_value, args.exc_traceback),  # type: ignore[arg-type]
         )
 

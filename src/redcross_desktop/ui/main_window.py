@@ -7,8 +7,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QMainWindow, QStackedWidget, QWidget
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..core.i18n import N_, _
 from ..services.container import Services
@@ -37,35 +47,83 @@ class SectionSpec:
 SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec("overview", N_("Tổng quan")),
     SectionSpec("people", N_("Người")),
-    SectionSpec("donations", N_("Quyên góp"), N_(
-        "Ghi nhận tiền và hiện vật ủng hộ theo từng đợt vận động, in biên nhận có số liên tục, hủy biên "
-        "nhận kèm lý do, in thư cảm ơn và bảng kê cho nhà hảo tâm.")),
-    SectionSpec("stock", N_("Kho hiện vật"), N_(
-        "Nhập, xuất và theo dõi tồn kho hiện vật (gạo, mì, chăn, áo ấm…), kiểm kê định kỳ và đối chiếu "
-        "với danh sách cấp phát.")),
-    SectionSpec("relief", N_("Cứu trợ / hỗ trợ"), N_(
-        "Lập danh sách đối tượng sau bình xét, cấp phát suất quà cứu trợ khẩn cấp và trợ giúp nhân đạo, "
-        "in danh sách ký nhận (có ghi người nhận thay) và đối chiếu với kho.")),
-    SectionSpec("blood", N_("Hiến máu"), N_(
-        "Quản lý các đợt hiến máu: đăng ký, kết quả khám sàng lọc, ngày đủ điều kiện hiến tiếp, danh sách "
-        "người hiến máu nhiều lần cần tôn vinh.")),
-    SectionSpec("members", N_("Hội viên & TNV"), N_(
-        "Danh sách hội viên, tình nguyện viên và thanh thiếu niên theo chi hội; thu hội phí, ghi giờ "
-        "tình nguyện và khen thưởng.")),
-    SectionSpec("activities", N_("Hoạt động"), N_(
-        "Ghi lại các hoạt động sơ cấp cứu, ứng phó thảm họa, truyền thông, tìm kiếm thân nhân… cùng số "
-        "người tham gia và số người được hưởng lợi.")),
-    SectionSpec("reports", N_("Báo cáo"), N_(
-        "Lập báo cáo tháng, quý, năm theo bộ chỉ tiêu của Hội (có lũy kế và cùng kỳ), xuất Excel đúng thể "
-        "thức văn bản và chốt số liệu từng tháng.")),
-    SectionSpec("sync", N_("Đồng bộ"), N_(
-        "Xuất gói dữ liệu có chữ ký để gửi Hội cấp tỉnh qua USB hoặc thư điện tử, chạy thử và nhập gói; "
-        "ở cấp tỉnh có bảng theo dõi nộp báo cáo.")),
-    SectionSpec("certificates", N_("Chứng nhận"), N_(
-        "In giấy chứng nhận và thư cảm ơn có số và mã QR để kiểm tra, tra cứu các giấy đã cấp.")),
-    SectionSpec("settings", N_("Cài đặt"), N_(
-        "Thông tin chi hội và người ký, mức hội phí, các ngưỡng về hiến máu, sao lưu và phục hồi dữ liệu, "
-        "nhật ký thay đổi và việc đồng ý xử lý dữ liệu cá nhân.")),
+    SectionSpec(
+        "donations",
+        N_("Quyên góp"),
+        N_(
+            "Ghi nhận tiền và hiện vật ủng hộ theo từng đợt vận động, in biên nhận có số liên tục, hủy biên "
+            "nhận kèm lý do, in thư cảm ơn và bảng kê cho nhà hảo tâm."
+        ),
+    ),
+    SectionSpec(
+        "stock",
+        N_("Kho hiện vật"),
+        N_(
+            "Nhập, xuất và theo dõi tồn kho hiện vật (gạo, mì, chăn, áo ấm…), kiểm kê định kỳ và đối chiếu "
+            "với danh sách cấp phát."
+        ),
+    ),
+    SectionSpec(
+        "relief",
+        N_("Cứu trợ / hỗ trợ"),
+        N_(
+            "Lập danh sách đối tượng sau bình xét, cấp phát suất quà cứu trợ khẩn cấp và trợ giúp nhân đạo, "
+            "in danh sách ký nhận (có ghi người nhận thay) và đối chiếu với kho."
+        ),
+    ),
+    SectionSpec(
+        "blood",
+        N_("Hiến máu"),
+        N_(
+            "Quản lý các đợt hiến máu: đăng ký, kết quả khám sàng lọc, ngày đủ điều kiện hiến tiếp, "
+            "danh sách người hiến máu nhiều lần cần tôn vinh."
+        ),
+    ),
+    SectionSpec(
+        "members",
+        N_("Hội viên & TNV"),
+        N_(
+            "Danh sách hội viên, tình nguyện viên và thanh thiếu niên theo chi hội; thu hội phí, ghi giờ "
+            "tình nguyện và khen thưởng."
+        ),
+    ),
+    SectionSpec(
+        "activities",
+        N_("Hoạt động"),
+        N_(
+            "Ghi lại các hoạt động sơ cấp cứu, ứng phó thảm họa, truyền thông, tìm kiếm thân nhân… cùng số "
+            "người tham gia và số người được hưởng lợi."
+        ),
+    ),
+    SectionSpec(
+        "reports",
+        N_("Báo cáo"),
+        N_(
+            "Lập báo cáo tháng, quý, năm theo bộ chỉ tiêu của Hội (có lũy kế và cùng kỳ), xuất Excel "
+            "đúng thể thức văn bản và chốt số liệu từng tháng."
+        ),
+    ),
+    SectionSpec(
+        "sync",
+        N_("Đồng bộ"),
+        N_(
+            "Xuất gói dữ liệu có chữ ký để gửi Hội cấp tỉnh qua USB hoặc thư điện tử, chạy thử và nhập gói; "
+            "ở cấp tỉnh có bảng theo dõi nộp báo cáo."
+        ),
+    ),
+    SectionSpec(
+        "certificates",
+        N_("Chứng nhận"),
+        N_("In giấy chứng nhận và thư cảm ơn có số và mã QR để kiểm tra, tra cứu các giấy đã cấp."),
+    ),
+    SectionSpec(
+        "settings",
+        N_("Cài đặt"),
+        N_(
+            "Thông tin chi hội và người ký, mức hội phí, các ngưỡng về hiến máu, sao lưu và phục hồi "
+            "dữ liệu, nhật ký thay đổi và việc đồng ý xử lý dữ liệu cá nhân."
+        ),
+    ),
 )
 
 
@@ -82,7 +140,9 @@ class MainWindow(QMainWindow):
 
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
-        self.sidebar.setFixedWidth(SIDEBAR_WIDTH)
+        self.sidebar.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.sidebar.ensurePolished()  # the stylesheet's font decides the row height below
+        row_height = self.sidebar.fontMetrics().height() + 16
         self.pages = QStackedWidget()
         factories: dict[str, Callable[[], QWidget]] = {
             "overview": lambda: OverviewSection(services, runner),
@@ -95,14 +155,16 @@ class MainWindow(QMainWindow):
             page.setObjectName(f"section-{spec.key}")
             self.sections[spec.key] = page
             self.pages.addWidget(page)
-            self.sidebar.addItem(_(spec.title))
+            item = QListWidgetItem(_(spec.title), self.sidebar)
+            # Stylesheet padding does not enlarge list rows, so the height is set here.
+            item.setSizeHint(QSize(1, row_height))  # list mode widens rows to the viewport
         self.sidebar.currentRowChanged.connect(self.pages.setCurrentIndex)
 
         central = QWidget()
         layout = QHBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addWidget(self.sidebar)
+        layout.addWidget(self._sidebar_panel())
         layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)
 
@@ -116,12 +178,34 @@ class MainWindow(QMainWindow):
         find.activated.connect(self._on_find_shortcut_activated)
         self.sidebar.setCurrentRow(0)
 
+    def _sidebar_panel(self) -> QWidget:
+        panel = QWidget()
+        panel.setObjectName("sidebarPanel")
+        panel.setFixedWidth(SIDEBAR_WIDTH)
+        column = QVBoxLayout(panel)
+        column.setContentsMargins(0, 0, 1, 0)  # keeps the panel's right border visible beside the list
+        column.setSpacing(0)
+        brand = QHBoxLayout()
+        brand.setContentsMargins(14, 14, 10, 10)
+        brand.setSpacing(8)
+        logo = QLabel()
+        size = self.fontMetrics().height() * 2
+        logo.setPixmap(QGuiApplication.windowIcon().pixmap(size, size))
+        name = QLabel(_("Hội Chữ thập đỏ"))
+        name.setObjectName("brand")
+        name.setWordWrap(True)
+        brand.addWidget(logo)
+        brand.addWidget(name, 1)
+        column.addLayout(brand)
+        column.addWidget(self.sidebar, 1)
+        return panel
+
     def show_section(self, key: str) -> QWidget:
         self.sidebar.setCurrentRow(list(self.sections).index(key))
         return self.sections[key]
 
     def current_section(self) -> QWidget:
-        return self.pages.currentWidget()
+        return list(self.sections.values())[self.pages.currentIndex()]
 
     def _on_find_shortcut_activated(self) -> None:
         page = self.current_section()

@@ -17,15 +17,16 @@ WARNING_COLOUR = "#8A5A00"  # amber dark enough to read on white
 STYLESHEET = f"""
 QMainWindow, QDialog {{ background: #F5F5F5; }}
 
+QWidget#sidebarPanel {{ background: #ECECEC; border-right: 1px solid #D0D0D0; }}
+QLabel#brand {{ font-size: 11pt; font-weight: 600; color: {RED}; }}
 QListWidget#sidebar {{
     background: #ECECEC;
     border: none;
-    border-right: 1px solid #D0D0D0;
     outline: 0;
-    padding-top: 6px;
+    font-size: 10.5pt;
 }}
 QListWidget#sidebar::item {{
-    padding: 7px 12px 7px 12px;
+    padding-left: 10px;
     border-left: 4px solid transparent;
     color: #222222;
 }}
@@ -87,6 +88,7 @@ QTableView {{
     selection-background-color: #DCE3EC;
     selection-color: #111111;
 }}
+QTableView::item {{ padding: 0 6px; }}
 QHeaderView::section {{
     background: #EFEFEF;
     border: none;

@@ -36,7 +36,9 @@ PROGRESS_DELAY_MS = 400  # quick operations finish before a dialog flashes up
 
 
 class Runner(Protocol):
-    def submit(self, work: Callable[[], T], on_done: Callable[[Future[T]], None], *, writes: bool) -> None: ...
+    def submit(
+        self, work: Callable[[], T], on_done: Callable[[Future[T]], None], *, writes: bool
+    ) -> None: ...
 
     def shutdown(self) -> None: ...
 
@@ -163,7 +165,7 @@ class Op(Generic[T]):
         self._cancellable = True
         self._on_success: Callable[[T], None] | None = None
         self._on_failure: Callable[[RedCrossError], None] | None = None
-        self._progress: QtProgress | None = None
+        self.progress: QtProgress | None = None
         self.finished = False
 
     def with_progress(self, label: str, *, cancellable: bool = True) -> Op[T]:
@@ -183,15 +185,15 @@ class Op(Generic[T]):
     def run(self, runner: Runner) -> Op[T]:
         progress: Progress = NullProgress()
         if self._label is not None:
-            self._progress = QtProgress(self._parent, self._label, cancellable=self._cancellable)
-            progress = self._progress
+            self.progress = QtProgress(self._parent, self._label, cancellable=self._cancellable)
+            progress = self.progress
         runner.submit(partial(self._work, progress), self._finish, writes=self._writes)
         return self
 
     def _finish(self, future: Future[T]) -> None:
         self.finished = True
-        if self._progress is not None:
-            self._progress.close()
+        if self.progress is not None:
+            self.progress.close()
         parent_gone = self._parent is not None and not shiboken6.isValid(self._parent)
         try:
             result = future.result()

@@ -81,8 +81,10 @@ class OverviewSection(QWidget):
 
         layout.addWidget(
             muted_label(
-                _("Biểu đồ, số liệu quyên góp, cứu trợ, hiến máu và lời nhắc việc trong tháng sẽ có ở "
-                  "phiên bản sau của phần mềm.")
+                _(
+                    "Biểu đồ, số liệu quyên góp, cứu trợ, hiến máu và lời nhắc việc trong tháng sẽ có ở "
+                    "phiên bản sau của phần mềm."
+                )
             )
         )
         layout.addStretch(1)
@@ -93,7 +95,9 @@ class OverviewSection(QWidget):
 
     def refresh(self) -> None:
         people = self._services.people
-        Op(self, lambda _progress: people.count(), writes=False).success(self._on_count_loaded).run(self._runner)
+        Op(self, lambda _progress: people.count(), writes=False).success(self._on_count_loaded).run(
+            self._runner
+        )
 
     def _on_count_loaded(self, count: int) -> None:
         self.people_count.setText(format_vnd(count, suffix=False))

@@ -97,19 +97,28 @@ class PersonDialog(QDialog):
     saved = Signal(object)  # SavedPerson
 
     _FIELD_OF_ERROR = {
-        "full_name": "full_name", "ten": "full_name", "sex": "sex", "birth_date": "birth",
-        "birth_year": "birth", "cccd": "cccd", "phone": "phone",
+        "full_name": "full_name",
+        "ten": "full_name",
+        "sex": "sex",
+        "birth_date": "birth",
+        "birth_year": "birth",
+        "cccd": "cccd",
+        "phone": "phone",
     }
 
     def __init__(
-        self, services: Services, runner: Runner, person: PersonRow | None = None, parent: QWidget | None = None
+        self,
+        services: Services,
+        runner: Runner,
+        person: PersonRow | None = None,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._services = services
         self._runner = runner
         self._person = person
         self.setWindowTitle(_("Sửa thông tin người") if person else _("Thêm người"))
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(640)
 
         self.full_name = QLineEdit()
         self.full_name.setPlaceholderText(_("Ví dụ: Nguyễn Văn Đức"))
@@ -124,13 +133,19 @@ class PersonDialog(QDialog):
         self.phone = QLineEdit()
         self.phone.setPlaceholderText(_("Ví dụ: 0912345678"))
         self.phone_suggestion = QPushButton()
+        self.phone_suggestion.setAutoDefault(False)  # Enter must save, not take the suggestion
         self.phone_suggestion.hide()
         self.thon = QLineEdit()
         self.thon.setPlaceholderText(_("Ví dụ: Tổ 5"))
         self.address = QLineEdit()
         self.note = QLineEdit()
         self.hints = {key: Hint() for key in ("full_name", "sex", "birth", "cccd", "phone")}
-        self._edits = {"full_name": self.full_name, "birth": self.birth, "cccd": self.cccd, "phone": self.phone}
+        self._edits = {
+            "full_name": self.full_name,
+            "birth": self.birth,
+            "cccd": self.cccd,
+            "phone": self.phone,
+        }
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
@@ -139,14 +154,14 @@ class PersonDialog(QDialog):
         form.addRow(_("Giới tính"), self._with_hint(self.sex, "sex"))
         form.addRow(_("Ngày sinh"), self._with_hint(self.birth, "birth"))
         form.addRow(_("Số CCCD"), self._with_hint(self.cccd, "cccd"))
-        phone_box = self._with_hint(self.phone, "phone")
-        phone_box.layout().addWidget(self.phone_suggestion)
-        form.addRow(_("Điện thoại"), phone_box)
+        form.addRow(_("Điện thoại"), self._with_hint(self.phone, "phone", self.phone_suggestion))
         form.addRow(_("Thôn/tổ"), self.thon)
         form.addRow(_("Địa chỉ"), self.address)
         form.addRow(_("Ghi chú"), self.note)
 
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         translate_buttons(self.buttons)
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setDefault(True)
@@ -170,14 +185,16 @@ class PersonDialog(QDialog):
             self._fill(person)
         self.full_name.setFocus()
 
-    def _with_hint(self, field: QWidget, key: str) -> QWidget:
-        box = QWidget()
-        box_layout = QVBoxLayout(box)
-        box_layout.setContentsMargins(0, 0, 0, 0)
-        box_layout.setSpacing(2)
-        box_layout.addWidget(field)
-        box_layout.addWidget(self.hints[key])
-        return box
+    def _with_hint(self, field: QWidget, key: str, *below: QWidget) -> QVBoxLayout:
+        # A layout, not a container widget: a hint's new height then reaches the dialog's layout at
+        # once, and `_grow_to_fit` measures the real height.
+        column = QVBoxLayout()
+        column.setSpacing(2)
+        column.addWidget(field)
+        column.addWidget(self.hints[key])
+        for widget in below:
+            column.addWidget(widget, 0, Qt.AlignmentFlag.AlignLeft)
+        return column
 
     def _fill(self, person: PersonRow) -> None:
         self.full_name.setText(person.full_name)
@@ -219,6 +236,17 @@ class PersonDialog(QDialog):
         if edit is not None:
             edit.setProperty("invalid", bool(text) and kind == "error")
             _repolish(edit)
+        self._grow_to_fit()
+
+    def _grow_to_fit(self) -> None:
+        """Makes room for hints that wrap: Qt does not grow a window for word-wrapped labels by itself."""
+        layout = self.layout()
+        if layout is None:
+            return
+        layout.activate()
+        needed = self.heightForWidth(self.width())
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
     def _on_full_name_text_changed(self, text: str) -> None:
         if text.strip():
@@ -246,7 +274,11 @@ class PersonDialog(QDialog):
         if error:
             self._mark("birth", error)
         elif year is not None and day is None:
-            self._mark("birth", _("Chỉ có năm sinh {year}; nếu biết ngày sinh, hãy nhập đủ.").format(year=year), "info")
+            self._mark(
+                "birth",
+                _("Chỉ có năm sinh {year}; nếu biết ngày sinh, hãy nhập đủ.").format(year=year),
+                "info",
+            )
         elif day is not None and format_date(day) != self.birth.text().strip():
             self._mark("birth", _("Ngày sinh: {day}").format(day=format_date(day)), "info")
         else:
@@ -282,6 +314,7 @@ class PersonDialog(QDialog):
             self.phone_suggestion.setText(_("Dùng số {number}").format(number=check.suggestion))
             self.phone_suggestion.setProperty("number", check.suggestion)
             self.phone_suggestion.show()
+            self._grow_to_fit()
         return False
 
     # ---- saving -----------------------------------------------------------------------------
@@ -290,8 +323,12 @@ class PersonDialog(QDialog):
         name_ok = bool(self.full_name.text().strip())
         if not name_ok:
             self._mark("full_name", _("Hãy nhập họ và tên."))
-        results = {"full_name": name_ok, "birth": self._check_birth(), "cccd": self._check_cccd(),
-                   "phone": self._check_phone()}
+        results = {
+            "full_name": name_ok,
+            "birth": self._check_birth(),
+            "cccd": self._check_cccd(),
+            "phone": self._check_phone(),
+        }
         first_bad = next((key for key, ok in results.items() if not ok), None)
         if first_bad is not None:
             self._edits[first_bad].setFocus()
@@ -329,7 +366,11 @@ class PersonDialog(QDialog):
         person_id = self._person.id if self._person else None
         self.save_button.setEnabled(False)
         (
-            Op(self, lambda _p: people.create(data) if person_id is None else people.update(person_id, data), writes=True)
+            Op(
+                self,
+                lambda _p: people.create(data) if person_id is None else people.update(person_id, data),
+                writes=True,
+            )
             .success(self._on_saved)
             .failure(self._on_save_failed)
             .run(self._runner)
@@ -377,7 +418,9 @@ class PeopleSection(QWidget):
         header.addWidget(self.add_button)
 
         self.search = QLineEdit()
-        self.search.setPlaceholderText(_("Tìm theo họ tên, số điện thoại hoặc số CCCD (gõ không dấu cũng được)"))
+        self.search.setPlaceholderText(
+            _("Tìm theo họ tên, số điện thoại hoặc số CCCD (gõ không dấu cũng được)")
+        )
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._on_search_text_changed)
         self.search.returnPressed.connect(self._on_search_return_pressed)
@@ -467,13 +510,17 @@ class PeopleSection(QWidget):
         self.model.set_rows(rows)
         if len(rows) >= SEARCH_LIMIT:
             self.summary.setText(
-                _("Hiện {n} người đầu tiên khớp với “{text}”. Hãy gõ thêm để thu hẹp.").format(n=len(rows), text=text)
+                _("Hiện {n} người đầu tiên khớp với “{text}”. Hãy gõ thêm để thu hẹp.").format(
+                    n=len(rows), text=text
+                )
             )
         else:
             self.summary.setText(_("Tìm thấy {n} người khớp với “{text}”.").format(n=len(rows), text=text))
         self._show_empty_hint(
-            _("Không tìm thấy ai khớp với “{text}”. Hãy thử gõ ít chữ hơn, hoặc tìm theo số điện thoại, "
-              "số CCCD.").format(text=text)
+            _(
+                "Không tìm thấy ai khớp với “{text}”. Hãy thử gõ ít chữ hơn, hoặc tìm theo số điện thoại, "
+                "số CCCD."
+            ).format(text=text)
         )
         self._select_pending()
 
@@ -485,11 +532,15 @@ class PeopleSection(QWidget):
         Op(self, lambda _p: people.count(), writes=False).success(
             partial(self._on_count_loaded, generation)
         ).run(self._runner)
-        self._show_empty_hint(_("Chưa có ai trong danh sách. Bấm “Thêm người” (Ctrl+N) để thêm người đầu tiên."))
+        self._show_empty_hint(
+            _("Chưa có ai trong danh sách. Bấm “Thêm người” (Ctrl+N) để thêm người đầu tiên.")
+        )
 
     def _on_count_loaded(self, generation: int, count: int) -> None:
         if generation == self._search_generation:
-            self.summary.setText(_("Tất cả: {n} người, xếp theo tên.").format(n=format_vnd(count, suffix=False)))
+            self.summary.setText(
+                _("Tất cả: {n} người, xếp theo tên.").format(n=format_vnd(count, suffix=False))
+            )
 
     def _show_empty_hint(self, text: str) -> None:
         empty = self.model.rowCount() == 0
@@ -526,8 +577,11 @@ class PeopleSection(QWidget):
             self.model.invalidate([person.id])  # keeps the place in a long list; order refreshes later
         if saved.warnings:
             self.notice = QMessageBox(
-                QMessageBox.Icon.Information, _("Đã lưu"),
-                _("Đã lưu {name}. Xin lưu ý:").format(name=person.full_name), QMessageBox.StandardButton.Ok, self,
+                QMessageBox.Icon.Information,
+                _("Đã lưu"),
+                _("Đã lưu {name}. Xin lưu ý:").format(name=person.full_name),
+                QMessageBox.StandardButton.Ok,
+                self,
             )
             self.notice.setInformativeText("\n".join(f"• {warning}" for warning in saved.warnings))
             translate_buttons(self.notice)

@@ -20,6 +20,7 @@ class PlaceholderSection(QWidget):
         layout.addWidget(title_label(title))
         card = QFrame()
         card.setObjectName("card")
+        card.setMaximumWidth(900)  # shorter lines read better on a wide screen
         card_layout = QVBoxLayout(card)
         card_layout.setContentsMargins(18, 16, 18, 16)
         text = QLabel(description)

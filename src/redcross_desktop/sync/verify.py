@@ -1,0 +1,805 @@
+# SPDX-License-Identifier: MIT
+"""Bundle verification, stages 0–7 of bundle-format.md §9, for one bundle and no registry.
+
+Stages run in order and the first REJECT ends the pipeline. Raw bytes are checked before any parser
+runs (`archive.py`); cell values are read with python-calamine, whose types (str, float, bool,
+date/datetime for date-typed cells) give C5–C8 exactly, while formulas and error cells, which
+calamine hides, come from a byte scan of the sheet XML. Never touches the database. Qt-free."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import io
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, NoReturn
+
+from . import keys as crypto
+from .archive import ArchiveProblem, ZipLimits, check_file, open_archive, scan_sheet
+from .canonical import (
+    CANON_ID,
+    DATETIME_RE,
+    PERIOD_RE,
+    CellLimitError,
+    CellTypeError,
+    ManifestError,
+    canon_function,
+    canonical_manifest,
+    canonical_text,
+    hash_keyed_row,
+    parse_manifest,
+    sheet_digest,
+)
+from .codes import CODES, REJECT, STAGE7_ORDER
+from .schema import (
+    SCHEMA_VERSION_RE,
+    BundleSchema,
+    SheetSchema,
+    known_schemas,
+    newest_known_version,
+    version_key,
+)
+from .xlsxstream import column_letter
+
+MAX_LISTED = 100
+SIG_ALG = "ed25519"
+UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+HEX16_RE = re.compile(r"[0-9a-f]{16}")
+HEX64_RE = re.compile(r"[0-9a-f]{64}")
+PROVINCE_RE = re.compile(r"[0-9A-Za-z]{1,8}")
+BRANCH_RE = re.compile(r"[0-9A-Za-z._-]{1,40}")
+
+TYPE_LABELS_VI = {
+    "text": "văn bản", "code": "mã trong danh mục", "id": "mã bản ghi", "period": "kỳ (YYYY-MM)",
+    "date": "ngày (YYYY-MM-DD)", "datetime": "ngày giờ (YYYY-MM-DDTHH:MM:SS+07:00)", "int": "số nguyên",
+    "flag": "0 hoặc 1",
+}
+TYPE_LABELS_EN = {
+    "text": "text", "code": "listed code", "id": "record id", "period": "period (YYYY-MM)",
+    "date": "date (YYYY-MM-DD)", "datetime": "date-time", "int": "whole number", "flag": "0 or 1",
+}
+CHANGE_VI = {"modified": "sửa", "added": "thêm", "deleted": "xóa"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: str
+    stage: int | None
+    params: dict[str, Any]
+    location: str | None
+    message_vi: str
+    message_en: str
+
+
+@dataclass(frozen=True)
+class RowChange:
+    """One row of a CONTENT_MISMATCH: `excel_row` is the row in the file for modified and added
+    rows, and the row it had when signed (its place in `_index`) for deleted ones."""
+
+    kind: str  # modified | added | deleted
+    sheet: str
+    excel_row: int
+    record_id: str
+
+
+@dataclass(frozen=True)
+class VerificationResult:
+    ok: bool
+    code: str  # "OK" or the deciding code
+    severity: str  # OK | WARN | QUARANTINE | REJECT
+    stage: int | None
+    findings: tuple[Finding, ...]
+    manifest: dict[str, Any] | None
+    key_id: str | None
+    key_fingerprint: str | None
+    bundle_digest: str | None
+    authenticated: bool  # the signature was checked against a key the caller trusts
+    rows: dict[str, int] = field(default_factory=dict)  # data rows per sheet, when stage 7 ran
+    changes: tuple[RowChange, ...] = ()
+
+
+@dataclass(frozen=True)
+class TrustedKey:
+    """A key the verifier trusts, e.g. from a checked key registration file."""
+
+    public_raw: bytes
+    branch_code: str | None = None
+
+
+def make_finding(code: str, stage: int | None = None, location: str | None = None, **params: Any) -> Finding:
+    info = CODES[code]
+    vi_params = {k: ("" if v is None else v) for k, v in params.items()}
+    en_params = dict(vi_params)
+    if "type" in params:
+        suffix_vi = " (bắt buộc)" if params.get("required") else ""
+        suffix_en = " (required)" if params.get("required") else ""
+        vi_params["type"] = TYPE_LABELS_VI.get(str(params["type"]), str(params["type"])) + suffix_vi
+        en_params["type"] = TYPE_LABELS_EN.get(str(params["type"]), str(params["type"])) + suffix_en
+    return Finding(
+        code,
+        info.severity,
+        info.stage if stage is None else stage,
+        dict(params),
+        location,
+        info.message_vi.format_map(_Defaults(vi_params)),
+        info.message_en.format_map(_Defaults(en_params)),
+    )
+
+
+class _Defaults(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "…"
+
+
+class _Stop(Exception):
+    pass
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    text = value.isoformat() if isinstance(value, date) else str(value)
+    if isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _nfc_equal(a: str, b: str) -> bool:
+    return unicodedata.normalize("NFC", a) == unicodedata.normalize("NFC", b)
+
+
+class _Verifier:
+    def __init__(
+        self,
+        trusted: TrustedKey | None,
+        province_code: str | None,
+        limits: ZipLimits,
+    ) -> None:
+        self.trusted = trusted
+        self.province_code = province_code
+        self.limits = limits
+        self._scans: dict[str, Any] = {}
+        self.findings: list[Finding] = []
+        self.result_code: str | None = None
+        self.result_stage: int | None = None
+        self.manifest: dict[str, Any] | None = None
+        self.key_raw: bytes | None = None
+        self.bundle_digest: str | None = None
+        self.authenticated = False
+        self.rows: dict[str, int] = {}
+        self.changes: list[RowChange] = []
+
+    # ------------------------------------------------------------ plumbing
+
+    def reject(self, code: str, stage: int | None = None, location: str | None = None, **params: Any) -> NoReturn:
+        finding = make_finding(code, stage, location, **params)
+        self.findings.append(finding)
+        self.result_code, self.result_stage = code, finding.stage
+        raise _Stop
+
+    def note(self, code: str, stage: int | None = None, location: str | None = None, **params: Any) -> None:
+        self.findings.append(make_finding(code, stage, location, **params))
+
+    def result(self) -> VerificationResult:
+        severity, code, stage = "OK", "OK", None
+        if self.result_code is not None:
+            severity, code, stage = REJECT, self.result_code, self.result_stage
+        else:
+            for rank in ("QUARANTINE", "WARN"):
+                hit = next((f for f in self.findings if f.severity == rank), None)
+                if hit is not None:
+                    severity, code, stage = rank, hit.code, hit.stage
+                    break
+        return VerificationResult(
+            ok=severity in ("OK", "WARN"),
+            code=code,
+            severity=severity,
+            stage=stage,
+            findings=tuple(self.findings),
+            manifest=self.manifest,
+            key_id=crypto.key_id(self.key_raw) if self.key_raw else None,
+            key_fingerprint=crypto.fingerprint(self.key_raw) if self.key_raw else None,
+            bundle_digest=self.bundle_digest,
+            authenticated=self.authenticated,
+            rows=dict(self.rows),
+            changes=tuple(self.changes),
+        )
+
+    # ------------------------------------------------------------ pipeline
+
+    def run(self, data: bytes) -> None:
+        self.defusedxml_guard()
+        try:
+            check_file(data, self.limits)
+            archive = open_archive(data, self.limits)
+        except ArchiveProblem as problem:
+            self.reject(problem.code, problem.stage, None, **problem.params)
+        for part in archive.foreign_parts:
+            self.note("UNEXPECTED_PART", 1, part)
+        self.archive = archive
+        if len(archive.sheets) > 20:
+            self.reject("LIMIT_EXCEEDED", 2, sheet="", what="số trang > 20")
+        try:
+            from python_calamine import CalamineWorkbook
+
+            self.workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+            names = list(self.workbook.sheet_names)
+        except Exception:  # any reader failure on untrusted input is "cannot be read"
+            self.reject("MALFORMED_WORKBOOK", 2)
+        self.sheet_names = names
+        self.part_of = {name: part for name, _state, part in archive.sheets}
+        schema = self._stage3()
+        self._stage4_5()
+        self._stage6()
+        self._stage7(schema)
+
+    def defusedxml_guard(self) -> None:
+        try:
+            import defusedxml  # type: ignore[import-untyped]  # noqa: F401
+            import openpyxl.xml
+        except ImportError:
+            self.reject("DEFUSEDXML_MISSING")
+        if not openpyxl.xml.DEFUSEDXML:
+            self.reject("DEFUSEDXML_MISSING")
+
+    def _find_sheet(self, title: str) -> str | None:
+        for name in self.sheet_names:
+            if _nfc_equal(name, title):
+                return name
+        return None
+
+    def _cells(self, name: str, stage: int) -> list[list[Any]]:
+        part = self.part_of.get(name)
+        if part is not None:
+            scan = scan_sheet(self.archive.parts[part])
+            if scan.max_row > 2 * 100_000 + 1 or (scan.max_col > 0 and scan.max_col > 64):
+                self.reject("LIMIT_EXCEEDED", stage, name, sheet=name, what="vùng dữ liệu quá lớn")
+            self._scans[name] = scan
+        try:
+            rows: list[list[Any]] = self.workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except Exception:
+            self.reject("MALFORMED_WORKBOOK", stage)
+        return rows
+
+    # ------------------------------------------------------------ stage 3
+
+    def _stage3(self) -> BundleSchema:
+        name = self._find_sheet("_manifest")
+        if name is None:
+            self.reject("MANIFEST_MISSING", 3)
+        rows = self._cells(name, 3)
+        scan = self._scans.get(name)
+        if scan is not None and (scan.formula_cells or scan.error_cells):
+            self.reject("MANIFEST_MALFORMED", 3, name)
+        grid = [[v for v in row] for row in rows]
+
+        def cell(r: int, c: int) -> Any:
+            return grid[r][c] if r < len(grid) and c < len(grid[r]) else ""
+
+        labels = (cell(0, 0), cell(1, 0), cell(2, 0))
+        values = (cell(0, 1), cell(1, 1), cell(2, 1))
+        if labels != ("manifest", "signature", "sig_alg") or not all(isinstance(v, str) and v for v in values):
+            self.reject("MANIFEST_MISSING", 3)
+        for r, row in enumerate(grid):
+            for c, value in enumerate(row):
+                if (r >= 3 or c >= 2) and value != "":
+                    self.reject("MANIFEST_MALFORMED", 3, f"{name}!{column_letter(c)}{r + 1}")
+        b1, b2, b3 = values
+        if b3 != SIG_ALG:
+            self.reject("UNSUPPORTED_FORMAT", 3, v=f"sig_alg {b3}")
+        try:
+            signature = base64.b64decode(b2, validate=True)
+        except (binascii.Error, ValueError):
+            self.reject("MANIFEST_MALFORMED", 3, f"{name}!B2")
+        if len(signature) != 64:
+            self.reject("MANIFEST_MALFORMED", 3, f"{name}!B2")
+        try:
+            manifest = parse_manifest(b1)
+        except ManifestError as exc:
+            self.reject("MANIFEST_MALFORMED", 3, f"{name}!B1", reason=str(exc))
+        self.b1, self.signature = b1, signature
+        if manifest.get("format") != "vnrc-bundle":
+            self.reject("UNSUPPORTED_FORMAT", 3, v=str(manifest.get("format")))
+        if manifest.get("format_version") != 1 or type(manifest.get("format_version")) is not int:
+            self.reject("UNSUPPORTED_FORMAT", 3, v=str(manifest.get("format_version")))
+        if manifest.get("canon") != CANON_ID:
+            self.reject("UNSUPPORTED_FORMAT", 3, v=str(manifest.get("canon")))
+        for option in ("sealed_columns", "recipient_key_id"):
+            if option in manifest:  # §13 B is a province option this app does not implement
+                self.reject("UNSUPPORTED_FORMAT", 3, v=option)
+        version = manifest.get("schema_version")
+        if not isinstance(version, str) or not SCHEMA_VERSION_RE.fullmatch(version):
+            self.reject("MANIFEST_MALFORMED", 3, reason="schema_version")
+        known = known_schemas()
+        schema = known.get(version)
+        if schema is None:
+            if version_key(version) > version_key(newest_known_version()):
+                self.reject("SCHEMA_TOO_NEW", 3, v=version)
+            self.reject("UNSUPPORTED_FORMAT", 3, v=f"schema {version}")
+        if schema.status == "retired":
+            self.reject("SCHEMA_RETIRED", 3, v=version)
+        problem = manifest_problem(manifest, schema)
+        if problem:
+            self.reject("MANIFEST_MALFORMED", 3, reason=problem)
+        self.manifest = manifest
+        self.key_raw = base64.b64decode(manifest["public_key"])
+        return schema
+
+    # ------------------------------------------------------------ stages 4–6
+
+    def _stage4_5(self) -> None:
+        manifest = self.manifest
+        assert manifest is not None
+        if self.province_code is not None and manifest["province_code"] != self.province_code:
+            self.reject("WRONG_RECIPIENT", 4, p=manifest["province_code"])
+        if self.trusted is None:
+            return
+        trusted_id = crypto.key_id(self.trusted.public_raw)
+        if trusted_id == manifest["key_id"]:
+            if self.trusted.branch_code and self.trusted.branch_code != manifest["branch_code"]:
+                self.reject("KEY_BRANCH_MISMATCH", 5, a=self.trusted.branch_code, b=manifest["branch_code"])
+            self.key_raw = self.trusted.public_raw
+            self.authenticated = True
+        else:
+            # Preview with the embedded key; the result stays QUARANTINE (§9: "preview only").
+            self.note("UNKNOWN_KEY", 5, key_id=manifest["key_id"])
+
+    def _stage6(self) -> None:
+        assert self.manifest is not None and self.key_raw is not None
+        message = self.b1.encode("utf-8")
+        if not crypto.verify(self.key_raw, crypto.BUNDLE_DOMAIN, message, self.signature):
+            self.authenticated = False
+            self.reject("SIGNATURE_INVALID", 6)
+        rotation = self.manifest.get("key_rotation")
+        if rotation is not None:
+            proof_message = canonical_manifest(
+                {
+                    "branch_code": self.manifest["branch_code"],
+                    "effective_seq": rotation["effective_seq"],
+                    "new_key_id": rotation["new_key_id"],
+                    "new_public_key": rotation["new_public_key"],
+                    "old_key_id": self.manifest["key_id"],
+                }
+            ).encode("utf-8")
+            if not crypto.verify(
+                base64.b64decode(rotation["new_public_key"]),
+                crypto.KEY_ROTATION_DOMAIN,
+                proof_message,
+                base64.b64decode(rotation["proof"]),
+            ):
+                self.reject("SIGNATURE_INVALID", 6, reason="key_rotation.proof")
+        if canonical_manifest(self.manifest) != self.b1:
+            self.reject("MANIFEST_NOT_CANONICAL", 6)
+        self.bundle_digest = hashlib.sha256(crypto.BUNDLE_DOMAIN + message).hexdigest()
+
+    # ------------------------------------------------------------ stage 7
+
+    def _stage7(self, schema: BundleSchema) -> None:
+        manifest = self.manifest
+        assert manifest is not None
+        found: dict[str, list[Finding]] = {code: [] for code in STAGE7_ORDER}
+
+        def add(code: str, location: str | None = None, **params: Any) -> None:
+            bucket = found[code]
+            if len(bucket) < MAX_LISTED:
+                bucket.append(make_finding(code, 7, location, **params))
+
+        titles = {
+            "cover": schema.cover_title,
+            "index": schema.index_title,
+            **{s.sheet_key: s.title for s in schema.sheets},
+        }
+        located: dict[str, str] = {}
+        for key, title in titles.items():
+            name = self._find_sheet(title)
+            if name is None:
+                add("SHEET_MISSING", sheet=title)
+            else:
+                located[key] = name
+        claimed = set(located.values()) | {self._find_sheet(schema.manifest_title)}
+        for name in self.sheet_names:
+            if name not in claimed:
+                add("EXTRA_SHEET", sheet=name)
+        if found["SHEET_MISSING"]:
+            self._emit(found)
+
+        index_pairs: dict[str, list[tuple[str, str]]] = {}
+        data_pairs: dict[str, dict[str, tuple[str, int]]] = {}
+        for sheet in schema.sheets:
+            name = located[sheet.sheet_key]
+            rows = self._cells(name, 7)
+            self._scan_findings(name, add)
+            data_pairs[sheet.sheet_key] = self._data_sheet(sheet, name, rows, add, schema.max_rows)
+            self.rows[sheet.sheet_key] = len(data_pairs[sheet.sheet_key])
+        index_name = located["index"]
+        index_rows = self._cells(index_name, 7)
+        self._scan_findings(index_name, add)
+        cover_name = located["cover"]
+        cover_rows = self._cells(cover_name, 7)
+        self._scan_findings(cover_name, add)
+        self._index_sheet(schema, index_name, index_rows, add, index_pairs)
+        self._stop_at_reject(found, upto="INDEX_MISMATCH")
+
+        # INDEX_MISMATCH: the index must be exactly what the manifest signed.
+        signed = manifest["sheets"]
+        for key in schema.sheet_keys:
+            pairs = index_pairs.get(key, [])
+            if sheet_digest(pairs) != (signed[key]["rows"], signed[key]["sha256"]):
+                add("INDEX_MISMATCH", sheet=titles[key])
+        if set(index_pairs) - set(schema.sheet_keys):
+            add("INDEX_MISMATCH", sheet=titles["index"])
+        self._stop_at_reject(found, upto="INDEX_MISMATCH")
+
+        # CONTENT_MISMATCH: rows against the (now authenticated) index.
+        for sheet in schema.sheets:
+            rows_now = data_pairs[sheet.sheet_key]
+            key = sheet.sheet_key
+            computed = sheet_digest([(rid, h) for rid, (h, _r) in rows_now.items()])
+            if computed == (signed[key]["rows"], signed[key]["sha256"]):
+                continue
+            signed_rows = {rid: (h, position + 2) for position, (rid, h) in enumerate(index_pairs.get(key, []))}
+            changes: list[RowChange] = []
+            for rid, (h, excel_row) in rows_now.items():
+                before = signed_rows.get(rid)
+                if before is None:
+                    changes.append(RowChange("added", sheet.title, excel_row, rid))
+                elif before[0] != h:
+                    changes.append(RowChange("modified", sheet.title, excel_row, rid))
+            for rid, (_h, position) in signed_rows.items():
+                if rid not in rows_now:
+                    changes.append(RowChange("deleted", sheet.title, position, rid))
+            changes.sort(key=lambda c: c.excel_row)
+            self.changes.extend(changes)
+            counts = {k: sum(1 for c in changes if c.kind == k) for k in ("modified", "added", "deleted")}
+            listed = ", ".join(f"{c.excel_row} ({CHANGE_VI[c.kind]})" for c in changes[:20])
+            if len(changes) > 20:
+                listed += ", …"
+            add(
+                "CONTENT_MISMATCH",
+                sheet.title,
+                sheet=sheet.title,
+                m=counts["modified"],
+                a=counts["added"],
+                d=counts["deleted"],
+                rows=listed,
+                changes=[
+                    {"kind": c.kind, "excel_row": c.excel_row, "record_id": c.record_id} for c in changes[:MAX_LISTED]
+                ],
+            )
+        self._stop_at_reject(found, upto="CONTENT_MISMATCH")
+        if not self._cover_matches(cover_rows, manifest["cover"]):
+            add("COVER_MISMATCH", cover_name)
+        self._emit(found)
+
+    def _scan_findings(self, name: str, add: Callable[..., None]) -> None:
+        scan = self._scans.get(name)
+        if scan is None:
+            return
+        for ref in scan.formula_cells:
+            add("FORMULA_NOT_ALLOWED", f"{name}!{ref}", sheet=name, cell=ref)
+        for ref in scan.error_cells:
+            add("CELL_TYPE_INVALID", f"{name}!{ref}", sheet=name, cell=ref, v="#ERROR", type="text")
+
+    def _emit(self, found: dict[str, list[Finding]]) -> None:
+        """Findings in table order; the first code holding a REJECT ends the pipeline."""
+        for code in STAGE7_ORDER:
+            bucket = found.get(code, [])
+            self.findings.extend(bucket)
+            if bucket and CODES[code].severity == REJECT:
+                self.result_code, self.result_stage = code, 7
+                raise _Stop
+            found[code] = []
+
+    def _stop_at_reject(self, found: dict[str, list[Finding]], upto: str) -> None:
+        """Emits early when a REJECT is already known among the checks before `upto`, so the later,
+        costlier checks do not run on a sheet already refused."""
+        order = STAGE7_ORDER[: STAGE7_ORDER.index(upto) + 1]
+        if any(found[c] and CODES[c].severity == REJECT for c in order):
+            self._emit(found)
+
+    def _data_sheet(
+        self,
+        sheet: SheetSchema,
+        name: str,
+        rows: list[list[Any]],
+        add: Callable[..., None],
+        max_rows: int,
+    ) -> dict[str, tuple[str, int]]:
+        n = len(sheet.columns)
+        header = rows[0] if rows else []
+        got = [header[i] if i < len(header) else "" for i in range(n)]
+        if not all(isinstance(v, str) and _nfc_equal(v, label) for v, label in zip(got, sheet.labels, strict=True)):
+            add("HEADER_MISMATCH", name, sheet=name)
+            return {}
+        fns = [canon_function(c) for c in sheet.columns]
+        columns = sheet.columns
+        envelope_n = 6
+        key = sheet.sheet_key
+        pairs: dict[str, tuple[str, int]] = {}
+        extra_reported: set[int] = set()
+        count = 0
+        for offset, row in enumerate(rows):
+            if offset == 0:
+                cells = row
+            else:
+                if row.count("") == len(row):
+                    continue  # C3: all-empty rows are skipped
+                cells = row
+            width = len(cells)
+            if width > n and cells[n:].count("") != width - n:
+                for c in range(n, width):
+                    if cells[c] != "" and c not in extra_reported:
+                        extra_reported.add(c)
+                        add("UNEXPECTED_COLUMN", f"{name}!{column_letter(c)}{offset + 1}", sheet=name,
+                            col=column_letter(c))
+            if offset == 0:
+                continue
+            count += 1
+            if count > max_rows:
+                add("LIMIT_EXCEEDED", name, sheet=name, what=f"hơn {max_rows:,} dòng".replace(",", "."))
+                return pairs
+            if width < n:
+                cells = cells + [""] * (n - width)
+            try:
+                canon: list[str | None] = [key, *[f(v) for f, v in zip(fns, cells)]]
+            except (CellTypeError, CellLimitError):
+                checked = self._cell_errors(sheet, name, cells, offset + 1, fns, add)
+                if checked is None:
+                    continue
+                canon = checked
+            if canon[4] == "0":  # a live row: business columns may be blank only in tombstones
+                for i in range(n):
+                    if canon[i + 1] is None and columns[i].required:
+                        ref = f"{column_letter(i)}{offset + 1}"
+                        add("CELL_TYPE_INVALID", f"{name}!{ref}", sheet=name, cell=ref, v="",
+                            type=columns[i].type, required=True)
+            else:
+                for i in range(envelope_n):
+                    if canon[i + 1] is None:
+                        ref = f"{column_letter(i)}{offset + 1}"
+                        add("CELL_TYPE_INVALID", f"{name}!{ref}", sheet=name, cell=ref, v="",
+                            type=columns[i].type, required=True)
+            record_id = canon[1]
+            if record_id is None:
+                continue
+            previous = pairs.get(record_id)
+            if previous is not None:
+                add("DUPLICATE_RECORD_ID", f"{name}!A{offset + 1}", id=record_id, r1=previous[1], r2=offset + 1)
+                continue
+            pairs[record_id] = (hash_keyed_row(canon), offset + 1)
+        return pairs
+
+    def _cell_errors(
+        self,
+        sheet: SheetSchema,
+        name: str,
+        cells: Sequence[Any],
+        excel_row: int,
+        fns: Sequence[Callable[[object], str | None]],
+        add: Callable[..., None],
+    ) -> list[str | None] | None:
+        canon: list[str | None] = [sheet.sheet_key]
+        bad = False
+        for i, (fn, value) in enumerate(zip(fns, cells)):
+            ref = f"{column_letter(i)}{excel_row}"
+            column = sheet.columns[i]
+            try:
+                canon.append(fn(value))
+            except CellTypeError:
+                bad = True
+                add("CELL_TYPE_INVALID", f"{name}!{ref}", sheet=name, cell=ref, v=_shown(value), type=column.type)
+            except CellLimitError:
+                bad = True
+                add("LIMIT_EXCEEDED", f"{name}!{ref}", sheet=name,
+                    what=f"ô {ref} dài hơn {column.max_length} ký tự")
+        return None if bad else canon
+
+    def _index_sheet(
+        self,
+        schema: BundleSchema,
+        name: str,
+        rows: list[list[Any]],
+        add: Callable[..., None],
+        out: dict[str, list[tuple[str, str]]],
+    ) -> None:
+        header = list(rows[0][:3]) if rows else []
+        if header != list(schema.index_header):
+            add("HEADER_MISMATCH", name, sheet=name)
+            return
+        for offset, row in enumerate(rows[1:], start=2):
+            if row.count("") == len(row):
+                continue
+            if len(row) > 3 and row[3:].count("") != len(row) - 3:
+                add("UNEXPECTED_COLUMN", f"{name}!D{offset}", sheet=name, col="D")
+                continue
+            key, rid, rhash = (row + ["", "", ""])[:3]
+            if not (isinstance(key, str) and isinstance(rid, str) and isinstance(rhash, str)):
+                add("INDEX_MISMATCH", f"{name}!A{offset}", sheet=name)
+                continue
+            out.setdefault(key, []).append((rid, rhash))
+
+    def _cover_matches(self, rows: list[list[Any]], cover: dict[str, Any]) -> bool:
+        expected: dict[tuple[int, int], str] = {(0, 0): cover["title"], (1, 0): cover["notice"]}
+        for i, (label, value) in enumerate(cover["rows"]):
+            expected[(3 + i, 0)] = label
+            expected[(3 + i, 1)] = value
+        seen: set[tuple[int, int]] = set()
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if value == "" or value is None:
+                    continue
+                want = expected.get((r, c))
+                if want is None or not isinstance(value, str) or canonical_text(value) != canonical_text(want):
+                    return False
+                seen.add((r, c))
+        return seen == {pos for pos, text in expected.items() if text != ""}
+
+
+def manifest_problem(m: dict[str, Any], schema: BundleSchema) -> str | None:
+    """§4 field rules beyond JSON well-formedness; None when the manifest is well formed."""
+    required = {
+        "format", "format_version", "canon", "schema_version", "province_code", "branch_code", "branch_name",
+        "period", "periods_included", "seq", "bundle_id", "created_at", "exported_by", "app_version",
+        "install_id", "key_id", "public_key", "sheets", "cover",
+    }
+    optional = {"key_rotation", "prev_bundle_digest"}
+    missing = required - set(m)
+    if missing:
+        return f"missing {sorted(missing)}"
+    unknown = set(m) - required - optional
+    if unknown:
+        return f"unknown {sorted(unknown)}"
+
+    def text(key: str, limit: int = 200, pattern: re.Pattern[str] | None = None, empty: bool = True) -> bool:
+        value = m[key]
+        if not isinstance(value, str) or len(value) > limit or (not empty and not value):
+            return False
+        return pattern is None or bool(pattern.fullmatch(value))
+
+    checks = [
+        ("province_code", text("province_code", 8, PROVINCE_RE)),
+        ("branch_code", text("branch_code", 40, BRANCH_RE)),
+        ("branch_name", text("branch_name", 250, empty=False)),
+        ("period", text("period", 7, PERIOD_RE)),
+        ("bundle_id", text("bundle_id", 36, UUID_RE)),
+        ("created_at", text("created_at", 25, DATETIME_RE) and _parses(m["created_at"])),
+        ("exported_by", text("exported_by", 200)),
+        ("app_version", text("app_version", 40)),
+        ("install_id", text("install_id", 64)),
+        ("key_id", text("key_id", 16, HEX16_RE)),
+        ("seq", type(m["seq"]) is int and 1 <= m["seq"] <= 10**12),
+    ]
+    for name, good in checks:
+        if not good:
+            return name
+    periods = m["periods_included"]
+    if (
+        not isinstance(periods, list)
+        or not periods
+        or len(periods) > 120
+        or not all(isinstance(p, str) and PERIOD_RE.fullmatch(p) for p in periods)
+        or periods != sorted(set(periods))
+        or m["period"] not in periods
+    ):
+        return "periods_included"
+    raw = _b64(m["public_key"], 32)
+    if raw is None or crypto.key_id(raw) != m["key_id"]:
+        return "public_key"
+    sheets = m["sheets"]
+    if not isinstance(sheets, dict) or set(sheets) != set(schema.sheet_keys):
+        return "sheets"
+    for entry in sheets.values():
+        if (
+            not isinstance(entry, dict)
+            or set(entry) != {"rows", "sha256"}
+            or type(entry["rows"]) is not int
+            or entry["rows"] < 0
+            or not isinstance(entry["sha256"], str)
+            or not HEX64_RE.fullmatch(entry["sha256"])
+        ):
+            return "sheets"
+    cover = m["cover"]
+    if (
+        not isinstance(cover, dict)
+        or set(cover) != {"title", "notice", "rows"}
+        or not isinstance(cover["title"], str)
+        or not isinstance(cover["notice"], str)
+        or not isinstance(cover["rows"], list)
+        or len(cover["rows"]) > 200
+        or not all(
+            isinstance(r, list) and len(r) == 2 and all(isinstance(x, str) for x in r) for r in cover["rows"]
+        )
+    ):
+        return "cover"
+    if "prev_bundle_digest" in m and not (
+        isinstance(m["prev_bundle_digest"], str) and HEX64_RE.fullmatch(m["prev_bundle_digest"])
+    ):
+        return "prev_bundle_digest"
+    if "key_rotation" in m:
+        rot = m["key_rotation"]
+        if not isinstance(rot, dict) or set(rot) != {"new_public_key", "new_key_id", "effective_seq", "proof"}:
+            return "key_rotation"
+        new_raw = _b64(rot["new_public_key"], 32)
+        if (
+            new_raw is None
+            or rot["new_key_id"] != crypto.key_id(new_raw)
+            or rot["effective_seq"] != m["seq"] + 1
+            or type(rot["effective_seq"]) is not int
+            or _b64(rot["proof"], 64) is None
+        ):
+            return "key_rotation"
+    return None
+
+
+def _parses(text: str) -> bool:
+    try:
+        datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _b64(value: Any, size: int) -> bytes | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        raw = base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    return raw if len(raw) == size else None
+
+
+def verify_bytes(
+    data: bytes,
+    *,
+    trusted_key: bytes | TrustedKey | None = None,
+    province_code: str | None = None,
+    limits: ZipLimits | None = None,
+) -> VerificationResult:
+    """`verify_bundle` on bytes already in memory."""
+    verifier = _Verifier(_trusted(trusted_key), province_code, limits or ZipLimits())
+    try:
+        verifier.run(data)
+    except _Stop:
+        pass
+    return verifier.result()
+
+
+def _trusted(key: bytes | TrustedKey | None) -> TrustedKey | None:
+    return TrustedKey(key) if isinstance(key, bytes) else key
+
+
+def verify_bundle(
+    path: Path | str,
+    *,
+    trusted_key: bytes | TrustedKey | None = None,
+    province_code: str | None = None,
+    limits: ZipLimits | None = None,
+) -> VerificationResult:
+    """Stages 0–7 on one bundle file. With `trusted_key` the signature is checked against it (a
+    different key gives UNKNOWN_KEY, preview only); without, the embedded key is used: valid, not
+    authenticated. `province_code` enables WRONG_RECIPIENT. A bad file never raises; an unreadable
+    path raises OSError."""
+    limits = limits or ZipLimits()
+    path = Path(path)
+    verifier = _Verifier(_trusted(trusted_key), province_code, limits)
+    try:
+        size = path.stat().st_size
+        if size > limits.max_file_bytes:  # refused before a large file is read into memory
+            verifier.defusedxml_guard()
+            verifier.reject(
+                "FILE_TOO_LARGE", 0, size=f"{size / 1048576:.1f}", limit=f"{limits.max_file_bytes / 1048576:.0f}"
+            )
+        verifier.run(path.read_bytes())
+    except _Stop:
+        pass
+    return verifier.result()

@@ -1,0 +1,86 @@
+# SPDX-License-Identifier: MIT
+"""The `redcross` command line: exit codes, Vietnamese messages, JSON, the same services as the GUI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from redcross_desktop.cli import main
+
+
+@pytest.fixture(autouse=True)
+def _data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REDCROSS_DATA_DIR", str(tmp_path / "data"))  # logs and backups stay in the test
+    monkeypatch.delenv("REDCROSS_PASSPHRASE", raising=False)
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    try:
+        code = main(list(argv))
+    except SystemExit as exc:  # argparse exits 2 on bad usage
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_init_then_search_in_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(tmp_path / "b.sqlite3")
+    code, out, _ = run(capsys, "init", "--db", db, "--province", "01", "--commune", "00070", "--chair", "Lê Thị Hoa")
+    assert code == 0 and "Hội Chữ thập đỏ phường Hoàn Kiếm" in out
+    code, out, _ = run(capsys, "search", "--db", db, "nguyen van duc", "--json")
+    assert code == 0
+    assert json.loads(out) == {"ok": True, "result": {"query": "nguyen van duc", "count": 0, "people": []}}
+
+
+def test_user_errors_exit_1_with_a_stable_code(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(tmp_path / "b.sqlite3")
+    code, _, err = run(capsys, "init", "--db", db, "--province", "01", "--commune", "99999")
+    assert code == 1 and err.startswith("UNKNOWN_AREA_CODE: ")
+    run(capsys, "init", "--db", db, "--province", "01", "--commune", "00070")
+    code, out, _ = run(capsys, "init", "--db", db, "--province", "01", "--commune", "00070", "--json")
+    assert code == 1 and json.loads(out)["code"] == "BRANCH_EXISTS"
+    code, _, err = run(capsys, "search", "--db", str(tmp_path / "none.sqlite3"), "x")
+    assert code == 1 and err.startswith("NO_BRANCH: ")
+
+
+def test_bad_usage_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "no-such-command")[0] == 2
+    assert run(capsys, "init", "--db", "x.sqlite3")[0] == 2  # --province is required
+
+
+def test_keys_need_a_passphrase_and_show_the_fingerprint(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = str(tmp_path / "b.sqlite3")
+    run(capsys, "init", "--db", db, "--province", "01", "--commune", "00070")
+    code, _, err = run(capsys, "keys", "show", "--db", db)
+    assert code == 1 and err.startswith("NO_SIGNING_KEY: ")
+    code, _, err = run(capsys, "keys", "create", "--db", db)  # stdin is not a terminal under pytest
+    assert code == 1 and err.startswith("PASSPHRASE_REQUIRED: ")
+    monkeypatch.setenv("REDCROSS_PASSPHRASE", "mat-khau-chi-hoi")
+    assert run(capsys, "keys", "create", "--db", db)[0] == 0
+    code, out, _ = run(capsys, "keys", "show", "--db", db, "--json")
+    shown = json.loads(out)["result"]
+    assert code == 0 and shown["qr_text"].startswith("VNRCKEY1:01-00070:")
+    assert len(shown["fingerprint"].replace(" ", "").replace("/", "")) == 40
+
+
+def test_demo_creates_a_searchable_branch(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(tmp_path / "demo.sqlite3")
+    code, out, _ = run(capsys, "demo", "--db", db, "--people", "40", "--seed", "3", "--json")
+    assert code == 0
+    counts = json.loads(out)["result"]["counts"]
+    assert counts["Người"] >= 40 and counts["Biên nhận quyên góp"] > 100
+    code, out, _ = run(capsys, "search", "--db", db, "nguyen", "--json")
+    assert code == 0 and json.loads(out)["result"]["count"] > 0
+
+
+def test_db_upgrade_reports_head(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(tmp_path / "b.sqlite3")
+    code, out, _ = run(capsys, "db", "upgrade", "--db", db, "--json")
+    assert code == 0 and json.loads(out)["result"]["upgraded"] is True
+    code, out, _ = run(capsys, "db", "upgrade", "--db", db, "--json")
+    assert json.loads(out)["result"]["upgraded"] is False

@@ -18,18 +18,16 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before Qt loads
 
 from PySide6.QtCore import QCoreApplication, Qt  # noqa: E402
-from PySide6.QtGui import QIcon  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from redcross_desktop.bootstrap import init_store  # noqa: E402
 from redcross_desktop.core.i18n import set_language  # noqa: E402
 from redcross_desktop.core.paths import AppPaths  # noqa: E402
-from redcross_desktop.core.resources import resource  # noqa: E402
 from redcross_desktop.services.people import PersonInput  # noqa: E402
 from redcross_desktop.ui.main_window import SECTIONS, MainWindow  # noqa: E402
 from redcross_desktop.ui.sections.people import PeopleSection  # noqa: E402
-from redcross_desktop.ui.style import apply_style  # noqa: E402
+from redcross_desktop.ui.style import app_icon, apply_style  # noqa: E402
 from redcross_desktop.ui.tasks import InlineTaskRunner  # noqa: E402
 
 SIZE = (1366, 768)
@@ -82,7 +80,7 @@ def main() -> int:
     args.out.mkdir(parents=True, exist_ok=True)
 
     app = QApplication([])
-    app.setWindowIcon(QIcon(str(resource("icons", "app.svg"))))
+    app.setWindowIcon(app_icon())
     apply_style(app)
     set_language(args.lang)
     with tempfile.TemporaryDirectory() as tmp:

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import TypeVar, cast
 
 from PySide6.QtCore import QEventLoop, QLockFile, QObject
-from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from .bootstrap import demo_paths, open_demo, open_store, setup_logging
@@ -27,13 +26,12 @@ from .core.errors import NoBranchError, RedCrossError
 from .core.i18n import LANGUAGES, _, set_language
 from .core.paths import AppPaths
 from .core.progress import Progress
-from .core.resources import resource
 from .db.engine import store_url
 from .services.container import Services
 from .ui.errors import install_excepthooks, show_error
 from .ui.main_window import MainWindow
 from .ui.qt_i18n import translate_buttons
-from .ui.style import apply_style
+from .ui.style import app_icon, apply_style
 from .ui.tasks import QtProgress, TaskRunner
 
 log = logging.getLogger(__name__)
@@ -81,7 +79,7 @@ def _application() -> QApplication:
     app = cast(QApplication, existing) if existing is not None else QApplication([sys.argv[0]])
     app.setApplicationName("redcross-desktop")
     app.setOrganizationName("VietnamRedCross")
-    app.setWindowIcon(QIcon(str(resource("icons", "app.svg"))))
+    app.setWindowIcon(app_icon())
     apply_style(app)
     return app
 

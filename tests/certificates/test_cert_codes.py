@@ -57,7 +57,9 @@ def test_qr_text_uses_only_qr_alphanumeric_characters() -> None:
 def test_scanner_noise_is_ignored() -> None:
     key = Ed25519PrivateKey.generate()
     text, _fields, _sig = signed(key)
-    noisy = "  " + text[:10].lower() + "\n" + " ".join(text[10 + i : 10 + i + 8] for i in range(0, 300, 8)) + " "
+    noisy = (
+        "  " + text[:10].lower() + "\n" + " ".join(text[10 + i : 10 + i + 8] for i in range(0, 300, 8)) + " "
+    )
     assert codes.verify_code(noisy, sync_keys.public_raw(key)).valid
 
 
@@ -105,10 +107,15 @@ def test_a_signature_from_another_domain_fails() -> None:
     key = Ed25519PrivateKey.generate()
     fields = replace(FIELDS, key_id=sync_keys.key_id(sync_keys.public_raw(key)))
     bundle_sig = sync_keys.sign(key, sync_keys.BUNDLE_DOMAIN, fields.message())
-    assert codes.verify_code(codes.encode(fields, bundle_sig), sync_keys.public_raw(key)).status == "bad_signature"
+    assert (
+        codes.verify_code(codes.encode(fields, bundle_sig), sync_keys.public_raw(key)).status
+        == "bad_signature"
+    )
 
 
-@pytest.mark.parametrize("text", ["", "hello", "VNRCCERT1:", "VNRCCERT1:@@@@", "VNRCCERT1:AAAAAAAA", "VNRCCERT1:" + "A" * 300])
+@pytest.mark.parametrize(
+    "text", ["", "hello", "VNRCCERT1:", "VNRCCERT1:@@@@", "VNRCCERT1:AAAAAAAA", "VNRCCERT1:" + "A" * 300]
+)
 def test_malformed_text_is_reported(text: str) -> None:
     check = codes.verify_code(text, sync_keys.public_raw(Ed25519PrivateKey.generate()))
     assert (check.valid, check.status) == (False, "malformed")
@@ -126,8 +133,12 @@ def test_short_code_needs_the_records() -> None:
 def test_public_key_forms() -> None:
     raw = sync_keys.public_raw(Ed25519PrivateKey.generate())
     info = sync_keys.PublicKeyInfo(raw)
-    for text in (info.b64, base64.urlsafe_b64encode(raw).decode().rstrip("="), raw.hex(),
-                 info.qr_text("01-00070", date(2026, 1, 1))):
+    for text in (
+        info.b64,
+        base64.urlsafe_b64encode(raw).decode().rstrip("="),
+        raw.hex(),
+        info.qr_text("01-00070", date(2026, 1, 1)),
+    ):
         assert codes.parse_public_key(text) == raw
     with pytest.raises(ValueError):
         codes.parse_public_key("not a key")

@@ -37,5 +37,9 @@ def test_level_reached_in_a_period_is_the_date_of_the_nth_donation() -> None:
 def test_titles_gifts_and_hours() -> None:
     assert [rules.recipient_title(s, False) for s in ("M", "F", None)] == ["Ông", "Bà", "Ông/Bà"]
     assert rules.recipient_title("M", True) == "Đơn vị"
-    assert [rules.gift_kind(1, 0), rules.gift_kind(0, 1), rules.gift_kind(1, 1)] == ["cash", "in_kind", "mixed"]
+    assert [rules.gift_kind(1, 0), rules.gift_kind(0, 1), rules.gift_kind(1, 1)] == [
+        "cash",
+        "in_kind",
+        "mixed",
+    ]
     assert [rules.whole_hours(m) for m in (59, 60, 165, -5)] == [0, 1, 2, 0]

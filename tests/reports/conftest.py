@@ -110,16 +110,31 @@ def build_known_branch(services: Services) -> Known:
 
     # ---- campaigns
     ids["c_tet26"] = campaigns.create(
-        CampaignInput("TNA2026", "Tết Nhân ái Bính Ngọ 2026", kind="tet", start_date=date(2026, 1, 5),
-                      end_date=date(2026, 3, 31))
+        CampaignInput(
+            "TNA2026",
+            "Tết Nhân ái Bính Ngọ 2026",
+            kind="tet",
+            start_date=date(2026, 1, 5),
+            end_date=date(2026, 3, 31),
+        )
     ).id
     ids["c_flood"] = campaigns.create(
-        CampaignInput("LULUT2026", "Ủng hộ đồng bào bị lũ lụt", kind="disaster", start_date=date(2026, 3, 1),
-                      documents="Thư kêu gọi số 12/TKG-CTĐ ngày 01/3/2026")
+        CampaignInput(
+            "LULUT2026",
+            "Ủng hộ đồng bào bị lũ lụt",
+            kind="disaster",
+            start_date=date(2026, 3, 1),
+            documents="Thư kêu gọi số 12/TKG-CTĐ ngày 01/3/2026",
+        )
     ).id
     ids["c_tet25"] = campaigns.create(
-        CampaignInput("TNA2025", "Tết Nhân ái Ất Tỵ 2025", kind="tet", start_date=date(2025, 1, 5),
-                      end_date=date(2025, 3, 31))
+        CampaignInput(
+            "TNA2025",
+            "Tết Nhân ái Ất Tỵ 2025",
+            kind="tet",
+            start_date=date(2025, 1, 5),
+            end_date=date(2025, 3, 31),
+        )
     ).id
 
     # ---- items
@@ -128,21 +143,37 @@ def build_known_branch(services: Services) -> Known:
     ids["rice"], ids["noodles"] = rice, noodles
 
     # ---- donors and beneficiaries (with CCCD and phone, which must never be disclosed)
-    donor = _person(known, "donor", "Trần Thị Bích", sex="F", birth_date=date(1980, 4, 2),
-                    cccd="001180012345", phone="0912345678", thon="Tổ 3")
+    donor = _person(
+        known,
+        "donor",
+        "Trần Thị Bích",
+        sex="F",
+        birth_date=date(1980, 4, 2),
+        cccd="001180012345",
+        phone="0912345678",
+        thon="Tổ 3",
+    )
     donor2 = _person(known, "donor2", "Lê Văn Cường", cccd="001085011111", phone="0987654321")
     known.cccds += ["001180012345", "001085011111"]
     known.phones += ["0912345678", "0987654321"]
     h1 = households.create(HouseholdInput(thon="Tổ 5", size=3)).id
     h2 = households.create(HouseholdInput(thon="Tổ 6", size=4, poverty_status="poor", poverty_year=2026)).id
     h3 = households.create(HouseholdInput(thon="Tổ 7", size=2)).id
-    b1 = _person(known, "b1", "Phạm Văn Dũng", household_id=h1, thon="Tổ 5", cccd="001085022222",
-                 phone="0977111222")
+    b1 = _person(
+        known, "b1", "Phạm Văn Dũng", household_id=h1, thon="Tổ 5", cccd="001085022222", phone="0977111222"
+    )
     b2 = _person(known, "b2", "Ngô Thị Hạnh", sex="F", thon="Tổ 6", cccd="001185033333", phone="0355123456")
     b3 = _person(known, "b3", "Đỗ Minh Khôi", household_id=h3, thon="Tổ 7", birth_date=date(2012, 1, 1))
     b4 = _person(known, "b4", "Vũ Văn Long", thon="Tổ 8")
-    _person(known, "h2_head", "Bùi Văn Nam", household_id=h2, is_household_head=True, thon="Tổ 6",
-            phone="0388999000")
+    _person(
+        known,
+        "h2_head",
+        "Bùi Văn Nam",
+        household_id=h2,
+        is_household_head=True,
+        thon="Tổ 6",
+        phone="0388999000",
+    )
     known.cccds += ["001085022222", "001185033333"]
     known.phones += ["0977111222", "0355123456", "0388999000"]
     ids.update(h1=h1, h2=h2, h3=h3)
@@ -151,21 +182,48 @@ def build_known_branch(services: Services) -> Known:
     def give(**kw: object) -> int:
         return donations.record(DonationInput(**kw)).id  # type: ignore[arg-type]
 
-    ids["d8"] = give(received_on=date(2025, 2, 1), donor_id=donor2, campaign_id=ids["c_tet25"], channel="in_kind",
-                     lines=(DonationLineInput(rice, 50, 20_000),))
-    ids["d7"] = give(received_on=date(2025, 3, 8), donor_id=donor2, campaign_id=ids["c_tet25"], cash_vnd=4_000_000)
-    ids["d9"] = give(received_on=date(2026, 1, 15), donor_display="Hòm quyên góp chợ Hàng Bè", channel="box",
-                     cash_vnd=500_000)
-    ids["d4"] = give(received_on=date(2026, 2, 10), donor_id=donor, campaign_id=ids["c_tet26"], cash_vnd=3_000_000)
-    ids["d1"] = give(received_on=date(2026, 3, 5), donor_id=donor, campaign_id=ids["c_flood"], cash_vnd=5_000_000)
-    ids["d2"] = give(received_on=date(2026, 3, 12), campaign_id=ids["c_flood"], channel="transfer",
-                     cash_vnd=2_000_000)
-    ids["d3"] = give(received_on=date(2026, 3, 15), donor_id=donor2, campaign_id=ids["c_tet26"], channel="in_kind",
-                     lines=(DonationLineInput(rice, 100, 20_000), DonationLineInput(noodles, 10, 100_000)))
-    ids["d5"] = give(received_on=date(2026, 3, 20), donor_id=donor2, campaign_id=ids["c_flood"], cash_vnd=700_000)
+    ids["d8"] = give(
+        received_on=date(2025, 2, 1),
+        donor_id=donor2,
+        campaign_id=ids["c_tet25"],
+        channel="in_kind",
+        lines=(DonationLineInput(rice, 50, 20_000),),
+    )
+    ids["d7"] = give(
+        received_on=date(2025, 3, 8), donor_id=donor2, campaign_id=ids["c_tet25"], cash_vnd=4_000_000
+    )
+    ids["d9"] = give(
+        received_on=date(2026, 1, 15),
+        donor_display="Hòm quyên góp chợ Hàng Bè",
+        channel="box",
+        cash_vnd=500_000,
+    )
+    ids["d4"] = give(
+        received_on=date(2026, 2, 10), donor_id=donor, campaign_id=ids["c_tet26"], cash_vnd=3_000_000
+    )
+    ids["d1"] = give(
+        received_on=date(2026, 3, 5), donor_id=donor, campaign_id=ids["c_flood"], cash_vnd=5_000_000
+    )
+    ids["d2"] = give(
+        received_on=date(2026, 3, 12), campaign_id=ids["c_flood"], channel="transfer", cash_vnd=2_000_000
+    )
+    ids["d3"] = give(
+        received_on=date(2026, 3, 15),
+        donor_id=donor2,
+        campaign_id=ids["c_tet26"],
+        channel="in_kind",
+        lines=(DonationLineInput(rice, 100, 20_000), DonationLineInput(noodles, 10, 100_000)),
+    )
+    ids["d5"] = give(
+        received_on=date(2026, 3, 20), donor_id=donor2, campaign_id=ids["c_flood"], cash_vnd=700_000
+    )
     donations.void(ids["d5"], "Ghi sai số tiền")
-    ids["d10"] = give(received_on=date(2026, 3, 25), donor_id=donor2, channel="in_kind",
-                      lines=(DonationLineInput(rice, 5, 20_000),))
+    ids["d10"] = give(
+        received_on=date(2026, 3, 25),
+        donor_id=donor2,
+        channel="in_kind",
+        lines=(DonationLineInput(rice, 5, 20_000),),
+    )
     donations.void(ids["d10"], "Trùng biên nhận")
 
     # ---- relief
@@ -173,36 +231,78 @@ def build_known_branch(services: Services) -> Known:
         return relief.record(ReliefInput(**kw)).row.id  # type: ignore[arg-type]
 
     reviewed = {"review_minutes_ref": "BB bình xét 01/2026", "confirmation_ref": "XN UBND 05/2026"}
-    ids["r5"] = support(given_on=date(2025, 3, 15), kind="regular", person_id=b1, groups=("poor",), cash_vnd=600_000,
-                        items=(ReliefItemInput(rice, 10),), campaign_id=ids["c_tet25"], **reviewed)
-    ids["r4"] = support(given_on=date(2026, 2, 12), kind="house", person_id=b3, groups=("poor",),
-                        cash_vnd=10_000_000)
-    ids["r1"] = support(given_on=date(2026, 3, 18), kind="emergency", person_id=b1, groups=("disaster_affected",),
-                        cash_vnd=1_000_000, items=(ReliefItemInput(rice, 20),), campaign_id=ids["c_flood"])
-    ids["r2"] = support(given_on=date(2026, 3, 20), kind="regular", household_id=h2, groups=("poor", "elderly_alone"),
-                        cash_vnd=500_000, items=(ReliefItemInput(noodles, 2),), campaign_id=ids["c_tet26"], **reviewed)
-    ids["r3"] = support(given_on=date(2026, 3, 22), kind="health", person_id=b2, groups=("disabled",),
-                        cash_vnd=300_000)
-    ids["r7"] = support(given_on=date(2026, 3, 26), kind="scholarship", person_id=b3, groups=("orphan",),
-                        cash_vnd=1_000_000)
+    ids["r5"] = support(
+        given_on=date(2025, 3, 15),
+        kind="regular",
+        person_id=b1,
+        groups=("poor",),
+        cash_vnd=600_000,
+        items=(ReliefItemInput(rice, 10),),
+        campaign_id=ids["c_tet25"],
+        **reviewed,
+    )
+    ids["r4"] = support(
+        given_on=date(2026, 2, 12), kind="house", person_id=b3, groups=("poor",), cash_vnd=10_000_000
+    )
+    ids["r1"] = support(
+        given_on=date(2026, 3, 18),
+        kind="emergency",
+        person_id=b1,
+        groups=("disaster_affected",),
+        cash_vnd=1_000_000,
+        items=(ReliefItemInput(rice, 20),),
+        campaign_id=ids["c_flood"],
+    )
+    ids["r2"] = support(
+        given_on=date(2026, 3, 20),
+        kind="regular",
+        household_id=h2,
+        groups=("poor", "elderly_alone"),
+        cash_vnd=500_000,
+        items=(ReliefItemInput(noodles, 2),),
+        campaign_id=ids["c_tet26"],
+        **reviewed,
+    )
+    ids["r3"] = support(
+        given_on=date(2026, 3, 22), kind="health", person_id=b2, groups=("disabled",), cash_vnd=300_000
+    )
+    ids["r7"] = support(
+        given_on=date(2026, 3, 26), kind="scholarship", person_id=b3, groups=("orphan",), cash_vnd=1_000_000
+    )
     ids["r6"] = support(given_on=date(2026, 3, 25), kind="emergency", person_id=b4, cash_vnd=200_000)
     relief.delete(ids["r6"], "Nhập trùng")
     stock.return_goods(noodles, 1, date(2026, 3, 28), "Hộ nhận 1 thùng", relief_id=ids["r2"])
 
     # ---- blood
     def drive(held_on: date, **counts: int) -> int:
-        return blood.create_drive(DriveInput(held_on, "Nhà văn hóa phường", "Viện Huyết học", **counts)).row.id
+        return blood.create_drive(
+            DriveInput(held_on, "Nhà văn hóa phường", "Viện Huyết học", **counts)
+        ).row.id
 
-    ids["b1_drive"] = drive(date(2026, 3, 14), target_units=100, registered=120, screened=110, donated=95,
-                            first_time=20, units_250=10, units_350=80, units_450=5)
+    ids["b1_drive"] = drive(
+        date(2026, 3, 14),
+        target_units=100,
+        registered=120,
+        screened=110,
+        donated=95,
+        first_time=20,
+        units_250=10,
+        units_350=80,
+        units_450=5,
+    )
     drive(date(2026, 2, 20), registered=50, screened=45, donated=40, first_time=5, units_350=40)
     drive(date(2025, 3, 10), registered=60, screened=55, donated=50, first_time=10, units_250=50)
     dropped = drive(date(2026, 3, 28), registered=10, screened=10, donated=10, units_350=10)
     blood.delete_drive(dropped)
 
     def donate(key: str, on: date, kind: str, ml: int, drive_id: int | None = None, prior: int = 0) -> int:
-        pid = _person(known, key, f"Người hiến {key.upper()}", blood_prior_donations=prior,
-                      blood_prior_evidence="Sổ hiến máu" if prior else "")
+        pid = _person(
+            known,
+            key,
+            f"Người hiến {key.upper()}",
+            blood_prior_donations=prior,
+            blood_prior_evidence="Sổ hiến máu" if prior else "",
+        )
         return blood.record_donation(BloodDonationInput(pid, on, kind, ml, drive_id=drive_id)).row.id
 
     donate("dn1", date(2026, 3, 14), "whole", 350, ids["b1_drive"])  # inside the drive's summary
@@ -249,8 +349,13 @@ def build_known_branch(services: Services) -> Known:
     reports.set_manual("2026-03", "TT.BUOI", 4)  # no communication activity is kept: entered by hand
     reports.set_manual("2026-01", "TT.BUOI", 2)
     reports.set_manual("2026-03", "SCC.LOP", 99)  # ignored: first-aid activities are recorded
-    for code, value in (("TC.HV.TONG", 8), ("TC.HP.THU", 8000), ("VD.TONG", 27_000_000), ("CT.GT", 26_000_000),
-                        ("HM.DON_VI", 276)):
+    for code, value in (
+        ("TC.HV.TONG", 8),
+        ("TC.HP.THU", 8000),
+        ("VD.TONG", 27_000_000),
+        ("CT.GT", 26_000_000),
+        ("HM.DON_VI", 276),
+    ):
         reports.set_plan(2026, code, value)
     reports.set_plan(2025, "HM.DON_VI", 200)
     reports.set_narrative("2026-03", "ND.DANH_GIA", "Hoàn thành tốt các chỉ tiêu tháng 3.")

@@ -126,3 +126,20 @@ def test_people_pages_follow_vietnamese_name_order(services: Services) -> None:
         if page.last:
             break
     assert names == ["Nguyễn Văn An", "Lê Thị Bình", "Trần Văn Bình", "Vũ Thị Dung", "Đặng Văn Đức"]
+
+
+def test_input_for_round_trips_every_editable_field(services: Services) -> None:
+    data = PersonInput(
+        "Nguyễn Thị Minh Khai", sex="F", birth_date=date(1985, 4, 2), cccd="001185123456", phone="0912000111",
+        email="khai@example.vn", thon="Tổ 3", address="Số 5 Hàng Bạc", tax_code="0101234567",
+        contact_name="Chị Khai", ten="Minh Khai", note="Ghi chú", consent_status="given",
+        consent_date=date(2026, 1, 5), consent_purposes="blood_contact", blood_prior_donations=4,
+        blood_prior_evidence="Sổ hiến máu cũ",
+    )
+    person = services.people.create(data).person
+    assert services.people.input_for(person.id) == data
+    # An edit built on input_for keeps the fields it does not touch.
+    import dataclasses
+
+    services.people.update(person.id, dataclasses.replace(services.people.input_for(person.id), thon="Tổ 4"))
+    assert services.people.input_for(person.id) == dataclasses.replace(data, thon="Tổ 4")

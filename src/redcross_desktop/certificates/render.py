@@ -85,12 +85,15 @@ def qr_modules(text: str, encoder: str = DEFAULT_QR_ENCODER) -> list[list[bool]]
 
 
 def draw_qr(canvas: Canvas, modules: Sequence[Sequence[bool]], x: float, y: float, size: float) -> None:
-    """Draws the symbol as one path of horizontal runs, lower-left corner at (x, y); the 4-module
-    quiet zone is inside `size`."""
+    """Draws the symbol with its lower-left corner at (x, y), `size` points square including the
+    4-module quiet zone: one filled path of horizontal runs of dark modules.
+
+    The path is written in module units under one transformation matrix, as literal `re`
+    operators: a thousand certificates make half a million rectangles, and formatting each through
+    reportlab's path object cost more than encoding the symbol."""
     count = len(modules)
     box = size / (count + 8)
-    path = canvas.beginPath()
-    top = y + size - 4 * box
+    ops: list[str] = []
     for r, row in enumerate(modules):
         c = 0
         n = len(row)
@@ -99,12 +102,14 @@ def draw_qr(canvas: Canvas, modules: Sequence[Sequence[bool]], x: float, y: floa
                 start = c
                 while c < n and row[c]:
                     c += 1
-                path.rect(x + (start + 4) * box, top - (r + 1) * box, (c - start) * box, box)
+                ops.append(f"{start} {r} {c - start} 1 re")
             else:
                 c += 1
     canvas.saveState()
     canvas.setFillColorRGB(0, 0, 0)
-    canvas.drawPath(path, stroke=0, fill=1)
+    # Module (column, row) -> page: x to the right, rows downwards from the symbol's top-left corner.
+    canvas.transform(box, 0, 0, -box, x + 4 * box, y + size - 4 * box)
+    canvas.addLiteral("\n".join(ops) + "\nf")
     canvas.restoreState()
 
 
@@ -737,6 +742,36 @@ def sheet_values(sheet: DistributionSheetDTO) -> dict[str, str]:
     return values
 
 
+_ROWS_WITH_SIGNATURES = 2
+
+
+def _all_rows(pad: float) -> TableStyle:
+    """The body padding for a table without a header row."""
+    return TableStyle([("TOPPADDING", (0, 0), (-1, -1), pad), ("BOTTOMPADDING", (0, 0), (-1, -1), pad)])
+
+
+class _HeaderAtTop(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
+    """A table header drawn only at the top of a frame: where the kept-together tail of a list
+    starts a new page it needs the column titles, where it follows the rest of the list it does not."""
+
+    def __init__(self, table: Table) -> None:
+        super().__init__()
+        self._table = table
+        self._show = True
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        frame = getattr(self, "_frame", None)
+        self._show = frame is None or bool(getattr(frame, "_atTop", True))
+        if not self._show:
+            return 0.0, 0.0
+        width, height = self._table.wrap(available_width, available_height)
+        return float(width), float(height)
+
+    def draw(self) -> None:
+        if self._show:
+            self._table.drawOn(self.canv, 0, 0)
+
+
 class _PageNumbers:
     """Writes "Trang n" at the bottom right of every page."""
 
@@ -795,32 +830,33 @@ def render_distribution_list(
         }
         body.append([_para(cells.get(c.key, ""), size, align=_ALIGN[c.align]) for c in columns])
     row_height = float(template.options.get("row_height_mm", 10)) * MM
-    table = _cell_table(
-        body,
-        _scaled([c.width_mm for c in columns], width),
-        1,
-        [c.align for c in columns],
-        rowHeights=[None] + [row_height] * len(sheet.lines),
-    )
-    story.append(table)
+    widths = _scaled([c.width_mm for c in columns], width)
+    # Room to sign: a one-line row is `row_height` tall; a name that wraps makes its row grow.
+    pad = max((row_height - size * 1.25) / 2, 3.0)
+    padding = TableStyle([("TOPPADDING", (0, 1), (-1, -1), pad), ("BOTTOMPADDING", (0, 1), (-1, -1), pad)])
+
+    def rows_table(rows: list[list[Any]], header_rows: int) -> Table:
+        table = _cell_table(rows, widths, header_rows, [c.align for c in columns])
+        table.setStyle(padding if header_rows else _all_rows(pad))
+        return table
+
+    # The last rows travel with the totals and the signatures, so the signatures never stand alone
+    # on a page; if they move to a new page, the column header comes with them.
+    tail = min(_ROWS_WITH_SIGNATURES, len(sheet.lines))
+    if len(body) - 1 > tail:
+        story.append(rows_table(body[:-tail], 1))
+        closing: list[Flowable] = [_HeaderAtTop(_cell_table([header], widths, 1, [c.align for c in columns]))]
+        closing.append(rows_table(body[-tail:], 0))
+    else:
+        closing = [rows_table(body, 1)]
     if template.text("total"):
-        story += [Spacer(1, 2 * MM), _para(_fill_doc(template, template.text("total"), values), size)]
-    closing: list[Flowable] = [Spacer(1, 4 * MM)]
+        closing += [Spacer(1, 2 * MM), _para(_fill_doc(template, template.text("total"), values), size)]
+    closing.append(Spacer(1, 4 * MM))
     if template.text("date_line"):
-        date_table = Table(
-            [
-                [
-                    "",
-                    _para(
-                        _fill_doc(template, template.text("date_line"), values),
-                        size,
-                        align=TA_CENTER,
-                        font=ITALIC,
-                    ),
-                ]
-            ],
-            colWidths=[width * 2 / 3, width / 3],
+        date_line_para = _para(
+            _fill_doc(template, template.text("date_line"), values), size, align=TA_CENTER, font=ITALIC
         )
+        date_table = Table([["", date_line_para]], colWidths=[width * 2 / 3, width / 3])
         date_table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), REGULAR)]))
         closing.append(date_table)
     closing.append(_signature_table(template, values, width))

@@ -49,8 +49,9 @@ def _header(ws: Worksheet, row: int, titles: tuple[tuple[int, int, str], ...]) -
 def _period_text(dto: DisclosureDTO) -> str:
     if dto.receiving_from is None:
         return ""
-    until = format_date(dto.receiving_to) if dto.receiving_to else "nay"
-    return f"từ ngày {format_date(dto.receiving_from)} đến ngày {until}"
+    if dto.receiving_to is None:
+        return f"từ ngày {format_date(dto.receiving_from)} đến nay"
+    return f"từ ngày {format_date(dto.receiving_from)} đến ngày {format_date(dto.receiving_to)}"
 
 
 def _sheet(ws: Worksheet, dto: DisclosureDTO) -> None:

@@ -28,7 +28,7 @@ TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
 # always means the decimal point, and a text cell would stop being a number the reader can sum.
 MONEY_FORMAT = "#,##0"
 COUNT_FORMAT = "#,##0"
-PERCENT_FORMAT = "0.0"
+PERCENT_FORMAT = "#,##0.0"
 
 THIN = Side(style="thin", color="000000")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -84,7 +84,10 @@ def put(
     """Writes `value` into row `row`, columns first..last (merged when more than one), styled."""
     cell = ws.cell(row=row, column=first_col, value=value)
     cell.font = font(size, bold=bold, italic=italic, underline=underline)
-    cell.alignment = Alignment(horizontal=horizontal, vertical=vertical, wrap_text=wrap)
+    # Inside a table a small indent keeps text and figures off the cell borders (and apart from
+    # the neighbouring cell's figures).
+    indent = 1 if border and horizontal in ("left", "right") else 0
+    cell.alignment = Alignment(horizontal=horizontal, vertical=vertical, wrap_text=wrap, indent=indent)
     if number_format:
         cell.number_format = number_format
     if last_col > first_col:

@@ -72,7 +72,7 @@ def current_column_title(report: MonthlyReport) -> str:
 def _value_cell(ws: Worksheet, row: int, col: int, value: float | None, fmt: str, *, italic: bool) -> None:
     cell = ws.cell(row=row, column=col, value=value)
     cell.font = font(12, italic=italic)
-    cell.alignment = Alignment(horizontal="right", vertical="center")
+    cell.alignment = Alignment(horizontal="right", vertical="center", indent=1)
     cell.number_format = fmt
     cell.border = BOX
 
@@ -103,9 +103,10 @@ def _line_row(ws: Worksheet, row: int, line: ReportLine, number: int | None) -> 
     put(ws, row, 2, 2, label, size=12, italic=sub, horizontal="left", border=True)
     if sub:
         ws.cell(row=row, column=2).alignment = Alignment(
-            horizontal="left", vertical="center", wrap_text=True, indent=1
+            horizontal="left", vertical="center", wrap_text=True, indent=2
         )
-    put(ws, row, 3, 3, line.unit, size=12, italic=sub, border=True)
+    # Units are short words that wrap at a space if needed; the label decides the row height.
+    put(ws, row, 3, 3, line.unit, size=12, italic=sub, border=True, fit=False)
     fmt = "0" if line.is_percent else (MONEY_FORMAT if line.is_money else COUNT_FORMAT)
     _value_cell(ws, row, 4, line.month, fmt, italic=sub)
     _value_cell(ws, row, 5, line.ytd, fmt, italic=sub)
@@ -155,8 +156,11 @@ def _report_sheet(ws: Worksheet, dto: ReportDTO) -> None:
     for index, item in enumerate(report.narrative, start=1):
         put(ws, row, 1, LAST_COL, f"{index}. {item.label}", size=13, bold=True, horizontal="left")
         row += 1
-        text = item.text or "." * 150
-        put(ws, row, 1, LAST_COL, text, size=13, horizontal="justify", vertical="top")
+        if item.text:
+            put(ws, row, 1, LAST_COL, item.text, size=13, horizontal="justify", vertical="top")
+        else:  # a dotted line to write on by hand
+            put(ws, row, 1, LAST_COL, "." * 270, size=13, horizontal="left", wrap=False)
+            ws.row_dimensions[row].height = 20
         row += 1
 
     row += 1

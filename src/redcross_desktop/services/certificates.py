@@ -143,6 +143,8 @@ class CertificateRow:
     uuid: str
     kind: str
     serial: str
+    serial_year: int
+    serial_no: int
     recipient_person_id: int | None
     recipient_name: str
     reason: str
@@ -165,6 +167,8 @@ class CertificateRow:
             c.uuid,
             c.kind,
             c.serial,
+            c.serial_year,
+            c.serial_no,
             c.recipient_person_id,
             c.recipient_name,
             c.reason,
@@ -393,20 +397,22 @@ class CertificateService:
                 campaign = session.get(Campaign, request.campaign_id)
                 if campaign is None or campaign.deleted:
                     raise NotFoundError(_("Đợt vận động này không còn trong dữ liệu; hãy chọn lại."))
-            cash = dict(
-                session.execute(
+            cash: dict[int, int] = {
+                donor: int(total or 0)
+                for donor, total in session.execute(
                     scoped(select(Donation.donor_id, func.sum(Donation.cash_vnd))).group_by(Donation.donor_id)
-                ).tuples()
-            )
-            goods = dict(
-                session.execute(
+                )
+            }
+            goods: dict[int, int] = {
+                donor: int(total or 0)
+                for donor, total in session.execute(
                     scoped(
                         select(Donation.donor_id, func.sum(DonationLine.value_vnd))
                         .join(DonationLine, DonationLine.donation_id == Donation.id)
                         .where(DonationLine.deleted.is_(False))
                     ).group_by(Donation.donor_id)
-                ).tuples()
-            )
+                )
+            }
             people = self._people(session, [*cash, *goods])
             if campaign is not None:
                 subject = f"campaign:{campaign.id}"
@@ -457,7 +463,7 @@ class CertificateService:
                     select(BloodDonation.person_id, BloodDonation.donated_on).where(
                         BloodDonation.person_id.in_(ids), BloodDonation.deleted.is_(False)
                     )
-                ).tuples():
+                ):
                     dates.setdefault(person_id, []).append(day)
             people = self._people(session, ids)
             result = []
@@ -534,7 +540,7 @@ class CertificateService:
             select(Certificate.recipient_person_id, Certificate.print_values).where(
                 Certificate.kind == kind, Certificate.status == "valid", Certificate.deleted.is_(False)
             )
-        ).tuples():
+        ):
             held.add((person_id, str(json.loads(stored or "{}").get("subject", ""))))
         return held
 

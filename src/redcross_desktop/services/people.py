@@ -245,6 +245,21 @@ class PeopleService:
             session.flush()
             return PersonRow.from_model(person)
 
+    def input_for(self, person_id: int) -> PersonInput:
+        """Every editable field as stored, so a form that edits some fields keeps the others.
+        Read-only; any thread."""
+        with self._ctx.sessions() as session:
+            p = get_person(session, person_id)
+            return PersonInput(
+                full_name=p.full_name, sex=p.sex, birth_date=p.birth_date, birth_year=p.birth_year,
+                cccd=p.cccd or "", phone=p.phone, email=p.email, thon=p.thon, address=p.address,
+                household_id=p.household_id, is_household_head=p.is_household_head,
+                is_organisation=p.is_organisation, tax_code=p.tax_code, contact_name=p.contact_name,
+                ten=p.ten if p.ten != split_name(p.full_name)[2] else "", note=p.note,
+                consent_status=p.consent_status, consent_date=p.consent_date, consent_purposes=p.consent_purposes,
+                blood_prior_donations=p.blood_prior_donations, blood_prior_evidence=p.blood_prior_evidence,
+            )
+
     def get(self, person_id: int) -> PersonRow:
         with self._ctx.sessions() as session:
             return PersonRow.from_model(get_person(session, person_id))

@@ -197,7 +197,11 @@ def hash_keyed_row(values_with_key: list[Canon]) -> str:
 
 def index_lines(pairs: Iterable[tuple[str, str]]) -> bytes:
     """C10 lines `record_id\\trow_hash\\n`, sorted by record_id (ids are ASCII: str order = bytes)."""
-    return "".join(f"{rid}\t{rhash}\n" for rid, rhash in sorted(pairs)).encode("utf-8")
+    # Sorting the lines is sorting by record_id: TAB sorts below every character an id may hold.
+    lines = sorted(map("\t".join, pairs))
+    if not lines:
+        return b""
+    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def sheet_digest(pairs: Sequence[tuple[str, str]]) -> tuple[int, str]:

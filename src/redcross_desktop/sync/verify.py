@@ -37,9 +37,11 @@ from .canonical import (
     sheet_digest,
 )
 from .codes import CODES, REJECT, STAGE7_ORDER
+from .columns import FastColumn, fast_column, from_canonical, row_hashes
 from .schema import (
     SCHEMA_VERSION_RE,
     BundleSchema,
+    Column,
     SheetSchema,
     known_schemas,
     newest_known_version,
@@ -413,13 +415,17 @@ class _Verifier:
             self._emit(found)
 
         index_pairs: dict[str, list[tuple[str, str]]] = {}
-        data_pairs: dict[str, dict[str, tuple[str, int]]] = {}
+        data_hashes: dict[str, dict[str, str]] = {}
+        data_rows: dict[str, tuple[Sequence[str], Sequence[int]]] = {}
         for sheet in schema.sheets:
             name = located[sheet.sheet_key]
             rows = self._cells(name, 7)
             self._scan_findings(name, add)
-            data_pairs[sheet.sheet_key] = self._data_sheet(sheet, name, rows, add, schema.max_rows)
-            self.rows[sheet.sheet_key] = len(data_pairs[sheet.sheet_key])
+            data_hashes[sheet.sheet_key], data_rows[sheet.sheet_key] = self._data_sheet(
+                sheet, name, rows, add, schema.max_rows
+            )
+            del rows
+            self.rows[sheet.sheet_key] = len(data_hashes[sheet.sheet_key])
         index_name = located["index"]
         index_rows = self._cells(index_name, 7)
         self._scan_findings(index_name, add)
@@ -441,21 +447,22 @@ class _Verifier:
 
         # CONTENT_MISMATCH: rows against the (now authenticated) index.
         for sheet in schema.sheets:
-            rows_now = data_pairs[sheet.sheet_key]
             key = sheet.sheet_key
-            computed = sheet_digest([(rid, h) for rid, (h, _r) in rows_now.items()])
-            if computed == (signed[key]["rows"], signed[key]["sha256"]):
+            hashes_now = data_hashes[key]
+            # The index already equals what was signed, so equal pairs mean equal sheet digests.
+            if hashes_now == dict(index_pairs.get(key, [])):
                 continue
             signed_rows = {rid: (h, position + 2) for position, (rid, h) in enumerate(index_pairs.get(key, []))}
+            rows_now = dict(zip(*data_rows[key], strict=True))
             changes: list[RowChange] = []
-            for rid, (h, excel_row) in rows_now.items():
+            for rid, h in hashes_now.items():
                 before = signed_rows.get(rid)
                 if before is None:
-                    changes.append(RowChange("added", sheet.title, excel_row, rid))
+                    changes.append(RowChange("added", sheet.title, rows_now[rid], rid))
                 elif before[0] != h:
-                    changes.append(RowChange("modified", sheet.title, excel_row, rid))
+                    changes.append(RowChange("modified", sheet.title, rows_now[rid], rid))
             for rid, (_h, position) in signed_rows.items():
-                if rid not in rows_now:
+                if rid not in hashes_now:
                     changes.append(RowChange("deleted", sheet.title, position, rid))
             changes.sort(key=lambda c: c.excel_row)
             self.changes.extend(changes)
@@ -513,95 +520,98 @@ class _Verifier:
         rows: list[list[Any]],
         add: Callable[..., None],
         max_rows: int,
-    ) -> dict[str, tuple[str, int]]:
+    ) -> tuple[dict[str, str], tuple[Sequence[str], Sequence[int]]]:
+        """Rows → ({record_id: row_hash}, (record ids, Excel rows)), column by column (`columns.py`)."""
         n = len(sheet.columns)
         header = rows[0] if rows else []
         got = [header[i] if i < len(header) else "" for i in range(n)]
         if not all(isinstance(v, str) and _nfc_equal(v, label) for v, label in zip(got, sheet.labels, strict=True)):
             add("HEADER_MISMATCH", name, sheet=name)
-            return {}
-        fns = [canon_function(c) for c in sheet.columns]
-        columns = sheet.columns
-        envelope_n = 6
-        key = sheet.sheet_key
-        pairs: dict[str, tuple[str, int]] = {}
-        extra_reported: set[int] = set()
-        count = 0
-        for offset, row in enumerate(rows):
-            if offset == 0:
-                cells = row
-            else:
-                if row.count("") == len(row):
-                    continue  # C3: all-empty rows are skipped
-                cells = row
-            width = len(cells)
-            if width > n and cells[n:].count("") != width - n:
-                for c in range(n, width):
-                    if cells[c] != "" and c not in extra_reported:
-                        extra_reported.add(c)
-                        add("UNEXPECTED_COLUMN", f"{name}!{column_letter(c)}{offset + 1}", sheet=name,
-                            col=column_letter(c))
-            if offset == 0:
-                continue
-            count += 1
-            if count > max_rows:
-                add("LIMIT_EXCEEDED", name, sheet=name, what=f"hơn {max_rows:,} dòng".replace(",", "."))
-                return pairs
-            if width < n:
-                cells = cells + [""] * (n - width)
-            try:
-                canon: list[str | None] = [key, *[f(v) for f, v in zip(fns, cells)]]
-            except (CellTypeError, CellLimitError):
-                checked = self._cell_errors(sheet, name, cells, offset + 1, fns, add)
-                if checked is None:
-                    continue
-                canon = checked
-            if canon[4] == "0":  # a live row: business columns may be blank only in tombstones
-                for i in range(n):
-                    if canon[i + 1] is None and columns[i].required:
-                        ref = f"{column_letter(i)}{offset + 1}"
-                        add("CELL_TYPE_INVALID", f"{name}!{ref}", sheet=name, cell=ref, v="",
-                            type=columns[i].type, required=True)
-            else:
-                for i in range(envelope_n):
-                    if canon[i + 1] is None:
-                        ref = f"{column_letter(i)}{offset + 1}"
-                        add("CELL_TYPE_INVALID", f"{name}!{ref}", sheet=name, cell=ref, v="",
-                            type=columns[i].type, required=True)
-            record_id = canon[1]
-            if record_id is None:
-                continue
-            previous = pairs.get(record_id)
-            if previous is not None:
-                add("DUPLICATE_RECORD_ID", f"{name}!A{offset + 1}", id=record_id, r1=previous[1], r2=offset + 1)
-                continue
-            pairs[record_id] = (hash_keyed_row(canon), offset + 1)
-        return pairs
-
-    def _cell_errors(
-        self,
-        sheet: SheetSchema,
-        name: str,
-        cells: Sequence[Any],
-        excel_row: int,
-        fns: Sequence[Callable[[object], str | None]],
-        add: Callable[..., None],
-    ) -> list[str | None] | None:
-        canon: list[str | None] = [sheet.sheet_key]
+            return {}, ((), ())
+        width = max(map(len, rows))
+        if width > n:
+            reported: set[int] = set()
+            for offset, row in enumerate(rows):
+                if len(row) > n and row[n:].count("") != len(row) - n:
+                    for c in range(n, len(row)):
+                        if row[c] != "" and c not in reported:
+                            reported.add(c)
+                            add("UNEXPECTED_COLUMN", f"{name}!{column_letter(c)}{offset + 1}", sheet=name,
+                                col=column_letter(c))
+        # C3: the reader's own row count; all-empty rows are skipped, Excel row numbers kept. An
+        # all-empty row has an empty record id, so a full id column proves there is none.
+        raw_columns = list(zip(*rows[1:], strict=False))[:n]
+        excel_rows: Sequence[int] = range(2, len(rows) + 1)
+        if raw_columns and "" in raw_columns[0]:
+            excel_rows = [i for i, row in enumerate(rows[1:], start=2) if row.count("") != len(row)]
+            data = [rows[i - 1] for i in excel_rows]
+            raw_columns = list(zip(*data, strict=False))[:n]
+        if len(excel_rows) > max_rows:
+            add("LIMIT_EXCEEDED", name, sheet=name, what=f"hơn {max_rows:,} dòng".replace(",", "."))
+            return {}, ((), ())
+        if not excel_rows:
+            return {}, ((), ())
+        columns: list[FastColumn] = []
         bad = False
-        for i, (fn, value) in enumerate(zip(fns, cells)):
-            ref = f"{column_letter(i)}{excel_row}"
-            column = sheet.columns[i]
+        for column, values in zip(sheet.columns, raw_columns, strict=True):
+            fast = fast_column(column, values)
+            if fast is None:
+                canon, ok = self._column_cells(name, column, values, excel_rows, canon_function(column),
+                                               len(columns), add)
+                bad = bad or not ok
+                fast = from_canonical(canon)
+            columns.append(fast)
+        if bad:
+            return {}, ((), ())
+        deleted: list[str] = []
+        for i, column in enumerate(sheet.columns):
+            if not columns[i].has_null or not (column.required or i < 6):
+                continue
+            deleted = deleted or columns[3].values
+            for position, value in enumerate(columns[i].values):
+                # A live row needs its required columns; a tombstone only its envelope (§3).
+                if value == "" and (i < 6 or deleted[position] == "0"):
+                    ref = f"{column_letter(i)}{excel_rows[position]}"
+                    add("CELL_TYPE_INVALID", f"{name}!{ref}", sheet=name, cell=ref, v="", type=column.type,
+                        required=True)
+        ids = columns[0].values
+        hashes = row_hashes(sheet.sheet_key, columns)
+        by_id = dict(zip(ids, hashes, strict=True))
+        if len(by_id) != len(ids):
+            first: dict[str, int] = {}
+            for rid, excel_row in zip(ids, excel_rows, strict=True):
+                if rid in first:
+                    add("DUPLICATE_RECORD_ID", f"{name}!A{excel_row}", id=rid, r1=first[rid], r2=excel_row)
+                else:
+                    first[rid] = excel_row
+        return by_id, (ids, excel_rows)
+
+    def _column_cells(
+        self,
+        name: str,
+        column: Column,
+        values: Sequence[Any],
+        excel_rows: Sequence[int],
+        fn: Callable[[object], str | None],
+        index: int,
+        add: Callable[..., None],
+    ) -> tuple[list[str | None], bool]:
+        """The per-cell rules for one column, naming every bad cell."""
+        out: list[str | None] = []
+        ok = True
+        letter = column_letter(index)
+        for value, excel_row in zip(values, excel_rows, strict=True):
             try:
-                canon.append(fn(value))
+                out.append(fn(value))
             except CellTypeError:
-                bad = True
+                ok = False
+                ref = f"{letter}{excel_row}"
                 add("CELL_TYPE_INVALID", f"{name}!{ref}", sheet=name, cell=ref, v=_shown(value), type=column.type)
             except CellLimitError:
-                bad = True
-                add("LIMIT_EXCEEDED", f"{name}!{ref}", sheet=name,
-                    what=f"ô {ref} dài hơn {column.max_length} ký tự")
-        return None if bad else canon
+                ok = False
+                ref = f"{letter}{excel_row}"
+                add("LIMIT_EXCEEDED", f"{name}!{ref}", sheet=name, what=f"ô {ref} dài hơn {column.max_length} ký tự")
+        return out, ok
 
     def _index_sheet(
         self,
@@ -615,17 +625,29 @@ class _Verifier:
         if header != list(schema.index_header):
             add("HEADER_MISMATCH", name, sheet=name)
             return
-        for offset, row in enumerate(rows[1:], start=2):
-            if row.count("") == len(row):
-                continue
-            if len(row) > 3 and row[3:].count("") != len(row) - 3:
-                add("UNEXPECTED_COLUMN", f"{name}!D{offset}", sheet=name, col="D")
-                continue
-            key, rid, rhash = (row + ["", "", ""])[:3]
-            if not (isinstance(key, str) and isinstance(rid, str) and isinstance(rhash, str)):
-                add("INDEX_MISMATCH", f"{name}!A{offset}", sheet=name)
-                continue
-            out.setdefault(key, []).append((rid, rhash))
+        if len(rows) < 2:
+            return
+        if max(map(len, rows)) > 3:
+            for offset, row in enumerate(rows[1:], start=2):
+                if len(row) > 3 and row[3:].count("") != len(row) - 3:
+                    add("UNEXPECTED_COLUMN", f"{name}!D{offset}", sheet=name, col="D")
+                    return
+        keys, rids, hashes = list(zip(*rows[1:], strict=False))[:3]
+        if "" in keys:
+            body = [row for row in rows[1:] if row.count("") != len(row)]
+            if not body:
+                return
+            keys, rids, hashes = list(zip(*body, strict=False))[:3]
+        if set(map(type, keys)) | set(map(type, rids)) | set(map(type, hashes)) != {str}:
+            add("INDEX_MISMATCH", name, sheet=name)
+            return
+        for key in set(keys):
+            # The exporter writes each sheet's entries together: slice them without a Python loop.
+            start, count = keys.index(key), keys.count(key)
+            if keys[start:start + count].count(key) == count:
+                out[key] = list(zip(rids[start:start + count], hashes[start:start + count], strict=True))
+            else:
+                out[key] = [(r, h) for k, r, h in zip(keys, rids, hashes, strict=True) if k == key]
 
     def _cover_matches(self, rows: list[list[Any]], cover: dict[str, Any]) -> bool:
         expected: dict[tuple[int, int], str] = {(0, 0): cover["title"], (1, 0): cover["notice"]}

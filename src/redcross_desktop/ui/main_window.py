@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -25,6 +25,7 @@ from ..services.container import Services
 from .sections.overview import OverviewSection
 from .sections.people import PeopleSection
 from .sections.placeholder import PlaceholderSection
+from .style import app_icon
 from .tasks import Runner
 
 DEFAULT_SIZE = (1280, 700)  # inside a 1366×768 screen with the Windows taskbar and title bar
@@ -133,8 +134,12 @@ class MainWindow(QMainWindow):
         self.services = services
         self.runner = runner
         branch = services.branch
-        suffix = _(" (dữ liệu mẫu)") if demo else ""
-        self.setWindowTitle(f"{branch.name}{suffix} — {_('Phần mềm quản lý Hội Chữ thập đỏ')}")
+        title = (
+            _("{branch} (dữ liệu mẫu) — Phần mềm quản lý Hội Chữ thập đỏ")
+            if demo
+            else _("{branch} — Phần mềm quản lý Hội Chữ thập đỏ")
+        )
+        self.setWindowTitle(title.format(branch=branch.name))
         self.resize(*DEFAULT_SIZE)
         self.setMinimumSize(*MINIMUM_SIZE)
 
@@ -156,8 +161,8 @@ class MainWindow(QMainWindow):
             self.sections[spec.key] = page
             self.pages.addWidget(page)
             item = QListWidgetItem(_(spec.title), self.sidebar)
-            # Stylesheet padding does not enlarge list rows, so the height is set here.
-            item.setSizeHint(QSize(1, row_height))  # list mode widens rows to the viewport
+            # Stylesheet padding does not enlarge list rows; list mode widens them to the viewport.
+            item.setSizeHint(QSize(1, row_height))
         self.sidebar.currentRowChanged.connect(self.pages.setCurrentIndex)
 
         central = QWidget()
@@ -190,7 +195,7 @@ class MainWindow(QMainWindow):
         brand.setSpacing(8)
         logo = QLabel()
         size = self.fontMetrics().height() * 2
-        logo.setPixmap(QGuiApplication.windowIcon().pixmap(size, size))
+        logo.setPixmap(app_icon().pixmap(size, size))
         name = QLabel(_("Hội Chữ thập đỏ"))
         name.setObjectName("brand")
         name.setWordWrap(True)

@@ -7,7 +7,10 @@ points, so text scales with the system's DPI setting.
 
 from __future__ import annotations
 
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
+
+from ..core.resources import resource
 
 RED = "#D52B1E"
 RED_DARK = "#A8201A"
@@ -102,6 +105,11 @@ QHeaderView::section {{
 QStatusBar {{ background: #ECECEC; border-top: 1px solid #D0D0D0; color: #333333; }}
 QStatusBar QLabel {{ padding: 0 8px; }}
 """
+
+
+def app_icon() -> QIcon:
+    """A red cross on white (resources/icons/app.svg), sharp at any size."""
+    return QIcon(str(resource("icons", "app.svg")))
 
 
 def apply_style(app: QApplication) -> None:

@@ -194,6 +194,8 @@ class Op(Generic[T]):
         self.finished = True
         if self.progress is not None:
             self.progress.close()
+        if future.cancelled():  # a read dropped by `TaskRunner.shutdown()` as the window closes
+            return
         parent_gone = self._parent is not None and not shiboken6.isValid(self._parent)
         try:
             result = future.result()

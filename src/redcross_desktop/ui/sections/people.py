@@ -8,6 +8,8 @@ so this list is the place to look before typing a name anywhere else.
 
 from __future__ import annotations
 
+import dataclasses
+
 import re
 from datetime import date
 from functools import partial
@@ -341,7 +343,10 @@ class PersonDialog(QDialog):
         ten = ""
         if kept is not None and kept.ten != split_name(kept.full_name)[2] and kept.ten in full_name:
             ten = kept.ten  # a given name that is not the last word stays chosen
-        return PersonInput(
+        # Start from everything stored, so fields this dialog does not show are kept on save.
+        base = self._services.people.input_for(kept.id) if kept is not None else PersonInput(full_name="")
+        return dataclasses.replace(
+            base,
             full_name=full_name,
             sex=self.sex.currentData(),
             birth_date=birth_date,
@@ -352,10 +357,6 @@ class PersonDialog(QDialog):
             address=self.address.text(),
             note=self.note.text(),
             ten=ten,
-            household_id=kept.household_id if kept else None,
-            is_organisation=kept.is_organisation if kept else False,
-            consent_status=kept.consent_status if kept else "unknown",
-            blood_prior_donations=kept.blood_prior_donations if kept else 0,
         )
 
     def _on_buttons_accepted(self) -> None:

@@ -84,3 +84,20 @@ def test_db_upgrade_reports_head(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert code == 0 and json.loads(out)["result"]["upgraded"] is True
     code, out, _ = run(capsys, "db", "upgrade", "--db", db, "--json")
     assert json.loads(out)["result"]["upgraded"] is False
+
+
+def test_report_json_lists_every_indicator_and_close_reopen(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(tmp_path / "b.sqlite3")
+    run(capsys, "init", "--db", db, "--province", "01", "--commune", "00070")
+    out_file = tmp_path / "bao-cao.xlsx"
+    code, out, _ = run(capsys, "report", "--db", db, "--period", "2026-10", "--out", str(out_file), "--json")
+    indicators = json.loads(out)["result"]["indicators"]
+    assert code == 0 and out_file.stat().st_size > 0
+    codes = {i["code"] for i in indicators}
+    assert {"VD.TIEN", "CT.NGUOI", "HM.DON_VI", "TC.HV.TONG"} <= codes
+    assert next(i for i in indicators if i["code"] == "VD.TIEN" and not i["disagg"])["value"] == 0
+    assert run(capsys, "period", "close", "--db", db, "--period", "2026-10")[0] == 0
+    code, _, err = run(capsys, "period", "reopen", "--db", db, "--period", "2026-10")
+    assert code == 1 and err.startswith("VALIDATION_FAILED: ")  # a reason is required
+    code, out, _ = run(capsys, "period", "reopen", "--db", db, "--period", "2026-10", "--reason", "Bổ sung biên nhận")
+    assert code == 0 and "mở lại" in out

@@ -21,7 +21,7 @@ from typing import Any
 
 from . import __version__
 from .bootstrap import create_demo_store, init_store, open_store, setup_logging
-from .core.errors import RedCrossError
+from .core.errors import NotFoundError, RedCrossError
 from .core.i18n import _, set_language
 from .core.paths import AppPaths
 from .core.progress import ConsoleProgress
@@ -160,13 +160,75 @@ def cmd_records_import(args: argparse.Namespace, paths: AppPaths) -> Any:
     return report
 
 
+def cmd_report(args: argparse.Namespace, paths: AppPaths) -> Any:
+    services = open_store(args.db, paths)
+    try:
+        report = services.reports.report(args.period)
+        if args.out:
+            services.reports.write_report(args.period, args.out, number=args.number)
+    finally:
+        services.close()
+    if not args.json:
+        say(_("Báo cáo {label} — danh mục chỉ tiêu {version}").format(label=report.period_label, version=report.catalogue_version))
+        for line in report.lines:
+            value = "" if line.month is None else f"{line.month:,}".replace(",", ".")
+            label = f"  – {line.label}" if line.disagg else line.label
+            say(f"{line.code:<18} {label:<60} {value:>15} {line.unit}")
+        if args.out:
+            say(_("Đã ghi báo cáo vào {path}.").format(path=args.out))
+    return {
+        "period": report.period,
+        "catalogue_version": report.catalogue_version,
+        "closed": report.closed,
+        "indicators": [
+            {"code": line.code, "disagg": line.disagg, "label": line.label, "unit": line.unit, "value": line.month,
+             "ytd": line.ytd, "last_year": line.last_year, "plan": line.plan}
+            for line in report.lines
+        ],
+        "out": str(args.out) if args.out else None,
+    }
+
+
+def cmd_period(args: argparse.Namespace, paths: AppPaths) -> Any:
+    services = open_store(args.db, paths)
+    try:
+        if args.period_command == "close":
+            status = services.reports.close_period(args.period, args.reason or "")
+        else:
+            status = services.reports.reopen_period(args.period, args.reason or "")
+    finally:
+        services.close()
+    if not args.json:
+        text = _("Kỳ {period} đã chốt số liệu.") if status.closed else _("Kỳ {period} đã mở lại.")
+        say(text.format(period=args.period))
+    return status
+
+
+def cmd_disclosure(args: argparse.Namespace, paths: AppPaths) -> Any:
+    services = open_store(args.db, paths)
+    try:
+        target: int | str = args.period
+        if args.campaign:
+            match = [c for c in services.campaigns.list() if c.code.casefold() == args.campaign.casefold()]
+            if not match:
+                raise NotFoundError(_("Không có đợt vận động mã {code}.").format(code=args.campaign))
+            target = match[0].id
+        services.reports.write_disclosure(target, args.out)
+    finally:
+        services.close()
+    if not args.json:
+        say(_("Đã ghi bảng công khai vào {path}.").format(path=args.out))
+    return {"out": str(args.out)}
+
+
 def cmd_db_upgrade(args: argparse.Namespace, paths: AppPaths) -> Any:
     from .db.engine import store_url
     from .db.migrate import head_revision, upgrade_database
 
     ran = upgrade_database(store_url(args.db), backup_dir=paths.backup_dir, allow_server_upgrade=True)
     if not args.json:
-        say(_("Đã nâng cấp dữ liệu lên phiên bản {rev}.") if ran else _("Dữ liệu đã ở phiên bản mới nhất ({rev})."))
+        text = _("Đã nâng cấp dữ liệu lên phiên bản {rev}.") if ran else _("Dữ liệu đã ở phiên bản mới nhất ({rev}).")
+        say(text.format(rev=head_revision()))
     return {"upgraded": ran, "revision": head_revision()}
 
 
@@ -224,6 +286,30 @@ def build_parser(paths: AppPaths) -> argparse.ArgumentParser:
     p.add_argument("--commit", action="store_true", help=_("ghi vào dữ liệu (chỉ khi mọi dòng hợp lệ)"))
     p.set_defaults(handler=cmd_records_import)
 
+    p = sub.add_parser("report", parents=[common], help=_("báo cáo tháng: chỉ tiêu, tệp Excel theo Nghị định 30"))
+    _add_db(p, paths)
+    p.add_argument("--period", required=True, help=_("kỳ báo cáo YYYY-MM"))
+    p.add_argument("--out", type=Path, help=_("ghi tệp báo cáo .xlsx"))
+    p.add_argument("--number", default="", help=_("số văn bản, ví dụ 05"))
+    p.set_defaults(handler=cmd_report)
+
+    period = sub.add_parser("period", parents=[common], help=_("chốt số liệu / mở lại một tháng"))
+    period_sub = period.add_subparsers(dest="period_command", required=True, metavar=_("LỆNH"))
+    for name, text in (("close", _("chốt số liệu tháng")), ("reopen", _("mở lại tháng đã chốt (cần lý do)"))):
+        p = period_sub.add_parser(name, parents=[common], help=text)
+        _add_db(p, paths)
+        p.add_argument("--period", required=True, help=_("kỳ YYYY-MM"))
+        p.add_argument("--reason", help=_("lý do"))
+        p.set_defaults(handler=cmd_period)
+
+    p = sub.add_parser("disclosure", parents=[common], help=_("bảng công khai (Nghị định 93) của một đợt hoặc một tháng"))
+    _add_db(p, paths)
+    group = p.add_mutually_exclusive_group(required=True)
+    group.add_argument("--campaign", help=_("mã đợt vận động"))
+    group.add_argument("--period", help=_("tháng YYYY-MM"))
+    p.add_argument("--out", type=Path, required=True)
+    p.set_defaults(handler=cmd_disclosure)
+
     keys = sub.add_parser("keys", parents=[common], help=_("khóa ký của chi hội"))
     keys_sub = keys.add_subparsers(dest="keys_command", required=True, metavar=_("LỆNH"))
     p = keys_sub.add_parser("show", parents=[common], help=_("mã khóa, mã vân tay, mã QR"))
@@ -258,6 +344,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             for row in getattr(exc, "rows", None) or []:
                 sys.stderr.write("  {sheet} {row} {column}: {message}\n".format(**row))
         return 1
+    except BrokenPipeError:  # the reader went away (`… | head`): not an error, nothing more to print
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception:  # a bug: log the traceback, tell the user where it is
         log.exception("command %s failed", args.command)
         sys.stderr.write(_("Lỗi phần mềm; chi tiết đã ghi vào {log}.").format(log=paths.log_dir / "redcross.log") + "\n")

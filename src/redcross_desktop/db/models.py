@@ -595,3 +595,48 @@ class ReportPeriod(Base):
     catalogue_version: Mapped[str] = mapped_column(String(12))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
     closed_by: Mapped[str] = mapped_column(String(120), default="")
+
+
+# ---------------------------------------------------------------- signed bundle export state
+
+
+class BundleSequence(Base):
+    """The branch's last bundle number. Taken (+1) and committed before a file is written, so a
+    crash skips a number and never reuses one (bundle-format.md §7). Local, never exported."""
+
+    __tablename__ = "bundle_sequence"
+
+    branch_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class BundleExport(Base):
+    """One export attempt: `status` is 'started' when the number is taken and 'written' once the
+    verified file is in place, with its digests. Local, never exported."""
+
+    __tablename__ = "bundle_exports"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    period: Mapped[str] = mapped_column(String(7))
+    bundle_id: Mapped[str] = mapped_column(String(36), unique=True)
+    key_id: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    exported_by: Mapped[str] = mapped_column(String(120), default="")
+    status: Mapped[str] = mapped_column(String(10), default="started")  # started | written
+    bundle_digest: Mapped[str | None] = mapped_column(String(64))
+    file_sha256: Mapped[str | None] = mapped_column(String(64))
+    file_name: Mapped[str] = mapped_column(String(260), default="")
+
+
+class BundleRowState(Base):
+    """What each exported row last looked like. A bundle row joins a record with related ones
+    (donor name, goods value, dues total), so its `version` is kept here: it rises whenever the row's
+    content changes, which keeps "same id and version ⇒ same content" true at the province."""
+
+    __tablename__ = "bundle_row_state"
+
+    sheet_key: Mapped[str] = mapped_column(String(20), primary_key=True)
+    record_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[str] = mapped_column(String(25))  # as exported, YYYY-MM-DDTHH:MM:SS+07:00

@@ -22,6 +22,7 @@ from .members import MembershipService
 from .people import PeopleService
 from .records_import import RecordsImportService
 from .relief import ReliefService
+from .reports import ReportService
 from .settings import SettingsService
 from .stock import StockService
 
@@ -46,6 +47,7 @@ class Services:
     audit: AuditService
     keys: KeyService
     records: RecordsImportService
+    reports: ReportService
 
     @classmethod
     def build(cls, engine: Engine, branch: BranchRow, *, actor: str) -> Services:
@@ -70,6 +72,7 @@ class Services:
             audit=AuditService(ctx),
             keys=KeyService(ctx),
             records=RecordsImportService(ctx),
+            reports=ReportService(ctx),
         )
 
     def close(self) -> None:

@@ -233,11 +233,15 @@ class _DemoBuilder:
 
     def _members(self, year: int, month: int, days: list[date]) -> None:
         if (year, month) == self._first_month:
+            chi_hoi = [self.members.create_sub_unit("chi_hoi", f"Chi hội {t}").id for t in self.vocab["thon"]]
+            self.members.create_sub_unit("first_aid_team", _("Đội sơ cấp cứu phường"))
+            self.members.create_sub_unit("blood_club", _("CLB Hiến máu tình nguyện phường"))
             adults = [p for p in self.person_ids if (days[0] - self.birth[p]).days // 365 >= 18]
             self._member_ids: list[int] = []
             self._volunteer_ids: list[int] = []
             for k, pid in enumerate(adults[: max(4, len(adults) // 4)]):
                 row = self.members.enrol(MembershipInput(pid, "member", days[0], member_no=f"HV{k + 1:04d}",
+                                                         sub_unit_id=chi_hoi[k % len(chi_hoi)],
                                                          dues_exempt=k % 25 == 0,
                                                          exempt_reason=_("Hoàn cảnh khó khăn") if k % 25 == 0 else ""))
                 self._member_ids.append(row.row.id)

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from json.encoder import encode_basestring
+from typing import Any
 
 from .canonical import MAX_INT, Canon
 from .schema import Column
@@ -79,20 +80,23 @@ def fast_column(column: Column, values: Sequence[object]) -> FastColumn | None:
         if not types <= {float, str}:
             return None
         has_null = str in types
-        numbers: Sequence[object] = [v for v in values if v != ""] if has_null else values
-        if len(numbers) != len(values) and any(type(v) is str for v in numbers):
+        numbers: set[Any] = set(values)  # bools were refused above, so 1.0 and True cannot merge here
+        floats: list[Any] = [v for v in numbers if v != ""] if has_null else list(numbers)
+        if len(floats) + has_null != len(numbers) or any(type(v) is str for v in floats):
             return None
-        floats: Sequence[float] = numbers  # type: ignore[assignment]
         if floats:
             if not all(map(float.is_integer, floats)):
                 return None
             low, high = min(floats), max(floats)
             if (kind == "flag" and (low < 0 or high > 1)) or low < -MAX_INT or high > MAX_INT:
                 return None
-        if has_null:
+        if len(numbers) * 4 < len(values):
+            table = {v: ("null" if v == "" else _quote_int(v)) for v in numbers}
+            encoded = list(map(table.__getitem__, values))
+        elif has_null:
             encoded = ["null" if v == "" else _quote_int(v) for v in values]
         else:
-            encoded = list(map(_quote_int, floats))
+            encoded = list(map(_quote_int, values))
         return FastColumn(values, encoded, has_null, numeric=True)
     try:
         joined = SEP.join(values)  # type: ignore[arg-type]  # a TypeError is the type check (C6, C8)

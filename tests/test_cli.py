@@ -101,3 +101,24 @@ def test_report_json_lists_every_indicator_and_close_reopen(tmp_path: Path, caps
     assert code == 1 and err.startswith("VALIDATION_FAILED: ")  # a reason is required
     code, out, _ = run(capsys, "period", "reopen", "--db", db, "--period", "2026-10", "--reason", "Bổ sung biên nhận")
     assert code == 0 and "mở lại" in out
+
+
+def test_certificates_issue_then_verify_offline_and_tampered(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = str(tmp_path / "demo.sqlite3")
+    run(capsys, "demo", "--db", db, "--people", "30", "--seed", "2")
+    monkeypatch.setenv("REDCROSS_PASSPHRASE", "mat-khau-chi-hoi")
+    run(capsys, "keys", "create", "--db", db)
+    key = json.loads(run(capsys, "keys", "show", "--db", db, "--json")[1])["result"]["qr_text"]
+    pdf = tmp_path / "tnv.pdf"
+    code, out, _ = run(capsys, "certificates", "issue", "--db", db, "--kind", "volunteer", "--out", str(pdf), "--json")
+    issued = json.loads(out)["result"]["certificates"]
+    assert code == 0 and pdf.read_bytes().startswith(b"%PDF") and issued
+    assert [c["serial"] for c in issued] == [f"TN-{issued[0]['serial'][3:7]}-{n:06d}" for n in range(1, len(issued) + 1)]
+    qr = issued[0]["qr_text"]
+    code, out, _ = run(capsys, "certificates", "verify", qr, "--key", key)
+    assert code == 0 and issued[0]["recipient"] in out
+    tampered = qr[:-1] + ("A" if qr[-1] != "A" else "B")
+    code, out, _ = run(capsys, "certificates", "verify", tampered, "--key", key, "--json")
+    assert code == 1 and json.loads(out)["code"] == "CERTIFICATE_INVALID"

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TypeVar, cast
 
 from PySide6.QtCore import QEventLoop, QLockFile, QObject
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWizard
 
 from .bootstrap import demo_paths, open_demo, open_store, setup_logging
 from .core.errors import NoBranchError, RedCrossError
@@ -31,8 +31,10 @@ from .services.container import Services
 from .ui.errors import install_excepthooks, show_error
 from .ui.main_window import MainWindow
 from .ui.qt_i18n import translate_buttons
+from .ui.state import UiState
 from .ui.style import app_icon, apply_style
 from .ui.tasks import QtProgress, TaskRunner
+from .ui.wizard import FirstRunWizard
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +72,9 @@ def _parser() -> argparse.ArgumentParser:
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--db", help=_("tệp dữ liệu SQLite hoặc địa chỉ postgresql+psycopg://…"))
     where.add_argument("--demo", action="store_true", help=_("mở chi hội mẫu (tạo ở lần chạy đầu)"))
-    parser.add_argument("--lang", choices=LANGUAGES, default="vi", help=_("ngôn ngữ giao diện"))
+    parser.add_argument(
+        "--lang", choices=LANGUAGES, default=None, help=_("ngôn ngữ giao diện (mặc định: như trong Cài đặt)")
+    )
     return parser
 
 
@@ -102,21 +106,14 @@ def _lock(lock_dir: Path, db: str | Path) -> StoreLock:
     raise StartupAborted(1)
 
 
-def _ask_to_open_demo() -> bool:
-    box = QMessageBox(
-        QMessageBox.Icon.Question, _("Chưa có chi hội"), _("Cơ sở dữ liệu này chưa có chi hội.")
-    )
-    box.setInformativeText(
-        _(
-            "Trình hướng dẫn khởi tạo chi hội sẽ có trong phiên bản sau; hiện có thể dùng lệnh "
-            "'redcross init'. Trong lúc chờ, bạn có thể mở chi hội mẫu để làm quen với phần mềm."
-        )
-    )
-    demo = box.addButton(_("Mở chi hội mẫu"), QMessageBox.ButtonRole.AcceptRole)
-    box.addButton(_("Thoát"), QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(demo)
-    box.exec()
-    return box.clickedButton() is demo
+def _first_run(db: str | Path, default: AppPaths, runner: TaskRunner, state: UiState) -> FirstRunWizard:
+    """The first-run wizard on a store without a branch: it creates the branch, or the officer
+    chooses the demo branch, or quits."""
+    wizard = FirstRunWizard(db, default, runner, state=state, language=state.language_or_default())
+    accepted = wizard.exec() == QWizard.DialogCode.Accepted
+    if not accepted and wizard.services is None:
+        raise StartupAborted(1)
+    return wizard
 
 
 def _in_background(runner: TaskRunner, label: str, work: Callable[[Progress], T]) -> T:
@@ -148,7 +145,7 @@ def _open_demo(default: AppPaths, runner: TaskRunner) -> tuple[Services, StoreLo
 
 
 def _open(
-    args: argparse.Namespace, default: AppPaths, runner: TaskRunner
+    args: argparse.Namespace, default: AppPaths, runner: TaskRunner, state: UiState
 ) -> tuple[Services, StoreLock, bool]:
     if args.demo:
         return (*_open_demo(default, runner), True)
@@ -159,8 +156,10 @@ def _open(
             runner, _("Đang mở dữ liệu…"), lambda _progress: open_store(db, default, server_upgrade=False)
         )
     except NoBranchError:
-        if not _ask_to_open_demo():
-            raise StartupAborted(1) from None
+        wizard = _first_run(db, default, runner, state)
+        if wizard.services is not None:
+            return wizard.services, lock, False
+        del lock  # the demo branch has its own store and lock
         return (*_open_demo(default, runner), True)
     return services, lock, False
 
@@ -174,11 +173,12 @@ def build(argv: Sequence[str] | None = None) -> tuple[QApplication, MainWindow]:
     setup_logging(paths)
     log.info("starting redcross-desktop %s", " ".join(sys.argv[1:] if argv is None else argv))
     app = _application()
-    set_language(args.lang)
+    state = UiState.for_paths(default)
+    set_language(args.lang or state.language_or_default())
     reporter = install_excepthooks(paths.log_dir)
     runner = TaskRunner()
     try:
-        services, lock, demo = _open(args, default, runner)
+        services, lock, demo = _open(args, default, runner, state)
     except StartupAborted:
         runner.shutdown()
         raise
@@ -191,7 +191,7 @@ def build(argv: Sequence[str] | None = None) -> tuple[QApplication, MainWindow]:
         log.critical("startup failed", exc_info=exc)
         reporter.show(type(exc), exc, exc.__traceback__, wait=True)
         raise StartupAborted(3) from exc
-    window = MainWindow(services, runner, demo=demo)
+    window = MainWindow(services, runner, demo=demo, paths=(demo_paths(default) if demo else default).ensure())
     lock.setParent(window)
     return app, window
 

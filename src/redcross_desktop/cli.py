@@ -21,10 +21,15 @@ from typing import Any
 
 from . import __version__
 from .bootstrap import create_demo_store, init_store, open_store, setup_logging
-from .core.errors import NotFoundError, RedCrossError
+from .certificates.codes import parse_public_key, verify_code
+from .core.errors import NotFoundError, RedCrossError, ValidationError
 from .core.i18n import _, set_language
 from .core.paths import AppPaths
 from .core.progress import ConsoleProgress
+from .core.vn import parse_date
+from .services.certificates import CertificateRequest
+from .services.container import Services
+from .services.donations import DonationQuery
 from .services.keys import KeyRow
 
 log = logging.getLogger(__name__)
@@ -67,6 +72,12 @@ def cmd_init(args: argparse.Namespace, paths: AppPaths) -> Any:
         return {"branch": branch, "db": str(args.db)}
     finally:
         services.close()
+
+
+class _SilentExit(Exception):  # noqa: N818 - control flow: the command already printed its answer
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
 
 
 class PassphraseRequiredError(RedCrossError):
@@ -207,18 +218,72 @@ def cmd_period(args: argparse.Namespace, paths: AppPaths) -> Any:
 def cmd_disclosure(args: argparse.Namespace, paths: AppPaths) -> Any:
     services = open_store(args.db, paths)
     try:
-        target: int | str = args.period
-        if args.campaign:
-            match = [c for c in services.campaigns.list() if c.code.casefold() == args.campaign.casefold()]
-            if not match:
-                raise NotFoundError(_("Không có đợt vận động mã {code}.").format(code=args.campaign))
-            target = match[0].id
+        target: int | str = _campaign_id(services, args.campaign) or args.period
         services.reports.write_disclosure(target, args.out)
     finally:
         services.close()
     if not args.json:
         say(_("Đã ghi bảng công khai vào {path}.").format(path=args.out))
     return {"out": str(args.out)}
+
+
+def _campaign_id(services: Services, code: str | None) -> int | None:
+    if not code:
+        return None
+    match = [c for c in services.campaigns.list() if c.code.casefold() == code.casefold()]
+    if not match:
+        raise NotFoundError(_("Không có đợt vận động mã {code}. Xem danh sách trong phần mềm.").format(code=code))
+    return match[0].id
+
+
+def cmd_certificates_issue(args: argparse.Namespace, paths: AppPaths) -> Any:
+    services = open_store(args.db, paths)
+    try:
+        if args.kind == "receipt":
+            if not args.receipt:
+                raise ValidationError(_("Hãy cho biết số biên nhận cần in (--receipt BN-2026-000123)."))
+            found = [d for d in services.donations.list(DonationQuery(text=args.receipt)) if d.receipt_code == args.receipt]
+            if not found:
+                raise NotFoundError(_("Không có biên nhận số {code}.").format(code=args.receipt))
+            printed = services.certificates.receipt(found[0].id, args.out)
+            if not args.json:
+                copy = _(" (BẢN SAO)") if printed.copy else ""
+                say(_("Đã in biên nhận {code}{copy} vào {path}.").format(code=printed.receipt_code, copy=copy, path=args.out))
+            return printed
+        request = CertificateRequest(
+            kind=args.kind, campaign_id=_campaign_id(services, args.campaign), min_amount_vnd=args.min_amount,
+            date_from=parse_date(args.date_from) if args.date_from else None,
+            date_to=parse_date(args.date_to) if args.date_to else None, min_hours=args.min_hours,
+        )
+        passphrase = read_passphrase(_("Mật khẩu khóa ký: "))
+        result = services.certificates.issue(request, passphrase, args.out, ConsoleProgress())
+    finally:
+        services.close()
+    if not args.json:
+        say(_("Đã cấp {n} giấy chứng nhận vào {path}:").format(n=len(result.certificates), path=result.path))
+        for cert in result.certificates:
+            say(f"  {cert.serial}  {cert.recipient}  {cert.code}")
+        for name in result.skipped:
+            say(_("  Bỏ qua (đã có giấy chứng nhận): {name}").format(name=name))
+    return result
+
+
+def cmd_certificates_verify(args: argparse.Namespace, paths: AppPaths) -> Any:
+    try:
+        raw = parse_public_key(Path(args.key).read_text(encoding="utf-8") if Path(args.key).is_file() else args.key)
+    except ValueError as exc:
+        raise ValidationError(_("Khóa công khai không hợp lệ: hãy dùng tệp khóa hoặc chuỗi base64 của chi hội.")) from exc
+    check = verify_code(args.code, raw)
+    if not args.json:
+        say(check.reason)
+        for label, text in check.fields.describe() if check.fields else []:
+            say(f"  {label}: {text}")
+    if not check.valid:
+        if args.json:
+            emit_json({"ok": False, "code": "CERTIFICATE_INVALID", "status": check.status, "message": check.reason,
+                       "fields": check.fields})
+        raise _SilentExit(1)
+    return check
 
 
 def cmd_db_upgrade(args: argparse.Namespace, paths: AppPaths) -> Any:
@@ -310,6 +375,24 @@ def build_parser(paths: AppPaths) -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, required=True)
     p.set_defaults(handler=cmd_disclosure)
 
+    certs = sub.add_parser("certificates", parents=[common], help=_("giấy chứng nhận, thư cảm ơn, biên nhận"))
+    certs_sub = certs.add_subparsers(dest="certificates_command", required=True, metavar=_("LỆNH"))
+    p = certs_sub.add_parser("issue", parents=[common], help=_("cấp (đánh số, ký, in) giấy chứng nhận hoặc in biên nhận"))
+    _add_db(p, paths)
+    p.add_argument("--kind", required=True, choices=("donor", "blood", "volunteer", "receipt"))
+    p.add_argument("--campaign", help=_("mã đợt vận động (người ủng hộ)"))
+    p.add_argument("--min-amount", type=int, default=0, help=_("số tiền tối thiểu, đồng (người ủng hộ)"))
+    p.add_argument("--from", dest="date_from", help=_("từ ngày dd/mm/yyyy"))
+    p.add_argument("--to", dest="date_to", help=_("đến ngày dd/mm/yyyy"))
+    p.add_argument("--min-hours", type=int, default=0, help=_("số giờ tối thiểu (tình nguyện viên)"))
+    p.add_argument("--receipt", help=_("số biên nhận cần in, ví dụ BN-2026-000123"))
+    p.add_argument("--out", type=Path, required=True)
+    p.set_defaults(handler=cmd_certificates_issue)
+    p = certs_sub.add_parser("verify", parents=[common], help=_("kiểm tra mã QR của giấy chứng nhận (không cần mạng)"))
+    p.add_argument("code", help=_("nội dung mã QR (VNRCCERT1:…)"))
+    p.add_argument("--key", required=True, help=_("khóa công khai của chi hội: tệp hoặc chuỗi"))
+    p.set_defaults(handler=cmd_certificates_verify)
+
     keys = sub.add_parser("keys", parents=[common], help=_("khóa ký của chi hội"))
     keys_sub = keys.add_subparsers(dest="keys_command", required=True, metavar=_("LỆNH"))
     p = keys_sub.add_parser("show", parents=[common], help=_("mã khóa, mã vân tay, mã QR"))
@@ -344,6 +427,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             for row in getattr(exc, "rows", None) or []:
                 sys.stderr.write("  {sheet} {row} {column}: {message}\n".format(**row))
         return 1
+    except _SilentExit as exit_:
+        return exit_.code
     except BrokenPipeError:  # the reader went away (`… | head`): not an error, nothing more to print
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from ..core.errors import NotEligibleError, NotFoundError, ValidationError
 from ..core.i18n import _
-from ..core.vn import format_date, normalize_text
+from ..core.vn import fold, format_date, normalize_text
 from ..db.audit import set_audit_reason
 from ..db.base import Synced
 from ..db.models import BloodDonation, BloodDrive, Person
@@ -190,6 +190,20 @@ class EligibleDonor:
     next_eligible: date | None
     donation_count: int
     may_contact: bool  # consent given (domain.md §6: legacy "chưa rõ" stays off call lists)
+
+
+@dataclass(frozen=True)
+class DonationListRow:
+    """A donation with its donor, for the list of donations in a period."""
+
+    donation: BloodDonationRow
+    full_name: str
+    thon: str
+    drive_place: str
+
+    @property
+    def id(self) -> int:
+        return self.donation.id
 
 
 @dataclass(frozen=True)
@@ -626,3 +640,33 @@ class BloodService:
                 if level is not None:
                     result.append(HonourCandidate(PersonRow.from_model(person), int(count), level))
             return result
+
+    def list_donations(
+        self,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        *,
+        text: str = "",
+        limit: int = 5000,
+    ) -> list[DonationListRow]:
+        """Donations within the dates (either bound optional), newest first; `text` narrows to
+        donors whose name, phone or CCCD matches (accent-insensitive). Read-only; any thread."""
+        with self._ctx.sessions() as session:
+            stmt = (
+                select(BloodDonation, Person.full_name, Person.thon, BloodDrive.place)
+                .join(Person, Person.id == BloodDonation.person_id)
+                .outerjoin(BloodDrive, BloodDrive.id == BloodDonation.drive_id)
+                .where(BloodDonation.deleted.is_(False))
+            )
+            if date_from is not None:
+                stmt = stmt.where(BloodDonation.donated_on >= date_from)
+            if date_to is not None:
+                stmt = stmt.where(BloodDonation.donated_on <= date_to)
+            folded = fold(text)
+            if folded:
+                stmt = stmt.where(Person.search_key.contains(folded, autoescape=True))
+            stmt = stmt.order_by(BloodDonation.donated_on.desc(), BloodDonation.id.desc()).limit(limit)
+            return [
+                DonationListRow(BloodDonationRow.from_model(d), name, thon, place or "")
+                for d, name, thon, place in session.execute(stmt)
+            ]

@@ -111,6 +111,13 @@ def new_branch(province_code: str, commune_code: str | None, *, mode: str = "com
     return branch
 
 
+def suggested_details(province_code: str, commune_code: str | None, *, mode: str = "commune") -> dict[str, str]:
+    """The name, parent line and place name a new branch gets unless the officer types others
+    (for the first-run wizard to prefill). Raises like `new_branch` for a wrong code."""
+    branch = new_branch(province_code, commune_code, mode=mode)
+    return {"name": branch.name, "parent_line": branch.parent_line, "place_name": branch.place_name}
+
+
 def load_branch(session: Session) -> Branch | None:
     return session.scalars(select(Branch)).first()
 
@@ -155,4 +162,4 @@ class BranchService:
             return BranchRow.from_model(branch)
 
 
-__all__ = ["BranchRow", "BranchService", "create_branch", "load_branch", "new_branch"]
+__all__ = ["BranchRow", "BranchService", "create_branch", "load_branch", "new_branch", "suggested_details"]

@@ -13,6 +13,7 @@ from .audit import AuditService
 from .blood import BloodService
 from .branch import BranchRow, BranchService
 from .campaigns import CampaignService
+from .certificates import CertificateService
 from .context import ServiceContext
 from .distributions import DistributionService
 from .donations import DonationService
@@ -48,6 +49,7 @@ class Services:
     keys: KeyService
     records: RecordsImportService
     reports: ReportService
+    certificates: CertificateService
 
     @classmethod
     def build(cls, engine: Engine, branch: BranchRow, *, actor: str) -> Services:
@@ -73,6 +75,7 @@ class Services:
             keys=KeyService(ctx),
             records=RecordsImportService(ctx),
             reports=ReportService(ctx),
+            certificates=CertificateService(ctx),
         )
 
     def close(self) -> None:

@@ -825,3 +825,42 @@ def verify_bundle(
     except _Stop:
         pass
     return verifier.result()
+
+
+def render_verification(result: VerificationResult) -> list[str]:
+    """The result as Vietnamese lines for the command line: verdict and code, each finding with its
+    place, every changed row of a CONTENT_MISMATCH, then the bundle's identity and key."""
+    verdict = {
+        "OK": "HỢP LỆ",
+        "WARN": "HỢP LỆ (có cảnh báo)",
+        "QUARANTINE": "CẦN XÁC MINH TRƯỚC KHI NHẬP",
+        "REJECT": "KHÔNG HỢP LỆ",
+    }[result.severity]
+    lines = [f"Kết quả: {verdict} [{result.code}]"]
+    for finding in result.findings:
+        where = f" ({finding.location})" if finding.location else ""
+        lines.append(f"{finding.code}{where}: {finding.message_vi}")
+        if finding.code == "CONTENT_MISMATCH":
+            for change in finding.params.get("changes", []):
+                lines.append(
+                    f"  - {finding.params.get('sheet')} dòng {change['excel_row']}: "
+                    f"{ {'modified': 'bị sửa', 'added': 'thêm vào', 'deleted': 'bị xóa'}[change['kind']] } "
+                    f"(mã bản ghi {change['record_id']})"
+                )
+    manifest = result.manifest
+    if manifest is not None:
+        lines.append(
+            f"Đơn vị: {manifest['branch_name']} ({manifest['branch_code']}); kỳ {manifest['period']}; "
+            f"gói số {manifest['seq']}; xuất lúc {manifest['created_at']} bởi {manifest['exported_by']}"
+        )
+        if result.rows:
+            lines.append("Số dòng: " + ", ".join(f"{k} {v}" for k, v in result.rows.items()))
+    if result.key_id:
+        lines.append(f"Khóa ký: {result.key_id}; mã vân tay: {result.key_fingerprint}")
+        if result.authenticated:
+            lines.append("Chữ ký đã được xác thực bằng khóa đối chiếu.")
+        elif result.severity in ("OK", "WARN"):
+            lines.append("Chữ ký hợp lệ nhưng chưa xác thực: hãy đối chiếu mã vân tay với khóa đã đăng ký.")
+    if result.bundle_digest:
+        lines.append(f"Mã gói: {result.bundle_digest}")
+    return lines

@@ -44,7 +44,9 @@ class AmountEdit(CheckedField[int]):
 
     def _echo(self, value: int, text: str) -> str:
         shown = format_vnd(value)
-        return "" if text in (shown, format_vnd(value, suffix=False)) else _("= {amount}").format(amount=shown)
+        return (
+            "" if text in (shown, format_vnd(value, suffix=False)) else _("= {amount}").format(amount=shown)
+        )
 
     def _missing_message(self) -> str:
         return _("Hãy nhập số tiền.")

@@ -8,7 +8,8 @@ background by `ExcelExport.run()`.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+import os
+from collections.abc import Callable, Collection, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 from ...core.errors import ExportFailedError
 from ...core.i18n import _
 from ...core.progress import Progress, check_cancelled
-from ...core.vn import parse_vnd
+from ...core.vn import format_date, parse_vnd
 from ..tasks import Op, Runner
 
 VND_FORMAT = '#,##0 "đ"'
@@ -68,7 +69,7 @@ def write_workbook(
     sheet.title = title[:31]
     sheet.append([title])
     sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append([_("Xuất ngày {day}").format(day=date.today().strftime("%d/%m/%Y"))])
+    sheet.append([_("Xuất ngày {day}").format(day=format_date(date.today()))])
     sheet.append(list(headers))
     header_row = sheet.max_row
     for column in range(1, len(headers) + 1):
@@ -87,13 +88,17 @@ def write_workbook(
         longest = max([len(header), *(len(r[column - 1]) for r in rows[:200])], default=10)
         sheet.column_dimensions[get_column_letter(column)].width = min(max(longest + 2, 10), 50)
     sheet.freeze_panes = sheet.cell(header_row + 1, 1)
+    partial = path.with_name(path.name + ".partial")
     try:
-        book.save(path)
+        # Written beside the target, then renamed: a failure never leaves half a workbook behind.
+        book.save(partial)
+        os.replace(partial, path)
     except OSError as exc:
+        partial.unlink(missing_ok=True)
         raise ExportFailedError(
-            _("Không ghi được tệp {path}. Hãy đóng tệp nếu đang mở trong Excel, hoặc chọn nơi lưu khác.").format(
-                path=path
-            ),
+            _(
+                "Không ghi được tệp {path}. Hãy đóng tệp nếu đang mở trong Excel, hoặc chọn nơi lưu khác."
+            ).format(path=path),
             details=str(exc),
         ) from exc
     return path
@@ -128,17 +133,16 @@ class ExcelExport:
         self._money = tuple(money_columns)
         self._footer = tuple(footer)
 
-    def run(self, runner: Runner, path: Path) -> Op[Path]:
+    def run(self, runner: Runner, path: Path, on_done: Callable[[Path], None] | None = None) -> Op[Path]:
         headers, rows = model_rows(self._model)  # on the GUI thread, before the work starts
         title, money, footer = self._title, self._money, self._footer
-        return (
-            Op(
-                self._parent,
-                lambda progress: write_workbook(
-                    path, title, headers, rows, money_columns=money, footer=footer, progress=progress
-                ),
-                writes=False,
-            )
-            .with_progress(_("Đang xuất ra Excel…"))
-            .run(runner)
-        )
+        op: Op[Path] = Op(
+            self._parent,
+            lambda progress: write_workbook(
+                path, title, headers, rows, money_columns=money, footer=footer, progress=progress
+            ),
+            writes=False,
+        ).with_progress(_("Đang xuất ra Excel…"))
+        if on_done is not None:
+            op.success(on_done)
+        return op.run(runner)

@@ -191,7 +191,8 @@ def build(argv: Sequence[str] | None = None) -> tuple[QApplication, MainWindow]:
         log.critical("startup failed", exc_info=exc)
         reporter.show(type(exc), exc, exc.__traceback__, wait=True)
         raise StartupAborted(3) from exc
-    window = MainWindow(services, runner, demo=demo, paths=(demo_paths(default) if demo else default).ensure())
+    store_paths = (demo_paths(default) if demo else default).ensure()
+    window = MainWindow(services, runner, demo=demo, paths=store_paths, state=state)
     lock.setParent(window)
     return app, window
 

@@ -85,22 +85,53 @@ def resign(b1: str, key: Any = KEY) -> str:
 
 
 def test_golden_row_hashes_digest_and_manifest_bytes(tmp_path: Path) -> None:
-    values = [rid(1), "01-00070", "1", "0", "2026-03", "2026-03-10T09:15:00+07:00", "BN-2026-000001", "2026-03-10",
-              "person", "0192f7a0-0000-7000-8000-0000000000aa", "Nguyễn Thị Hoa", None, "cash", "500000", "0",
-              "valid", None]
+    values = [
+        rid(1),
+        "01-00070",
+        "1",
+        "0",
+        "2026-03",
+        "2026-03-10T09:15:00+07:00",
+        "BN-2026-000001",
+        "2026-03-10",
+        "person",
+        "0192f7a0-0000-7000-8000-0000000000aa",
+        "Nguyễn Thị Hoa",
+        None,
+        "cash",
+        "500000",
+        "0",
+        "valid",
+        None,
+    ]
     h1 = row_hash("donations", values)
-    assert h1 == hashlib.sha256(
-        json.dumps(["donations", *values], ensure_ascii=False, separators=(",", ":")).encode()
-    ).hexdigest()
+    assert (
+        h1
+        == hashlib.sha256(
+            json.dumps(["donations", *values], ensure_ascii=False, separators=(",", ":")).encode()
+        ).hexdigest()
+    )
     assert h1 == "5c3a11dc8813e1ab8cbed8e71233acfb315d387970afc3ec42bc1b9f8d8b672c"
-    report = ["01-00070|2026-03|D01|", "01-00070", "1", "0", "2026-03", "2026-04-01T08:00:00+07:00", "D01",
-              "Tiền mặt nhận được", "đồng", "1250000", None]
+    report = [
+        "01-00070|2026-03|D01|",
+        "01-00070",
+        "1",
+        "0",
+        "2026-03",
+        "2026-04-01T08:00:00+07:00",
+        "D01",
+        "Tiền mặt nhận được",
+        "đồng",
+        "1250000",
+        None,
+    ]
     h2 = row_hash("report", report)
     assert h2 == "b4c4dfe189d258479a1dbeb3240484254c5526a35540bb881152d78731164533"
-    assert sheet_digest([(report[0], h2)]) == (
-        1, hashlib.sha256(f"{report[0]}\t{h2}\n".encode()).hexdigest()
+    assert sheet_digest([(report[0], h2)]) == (1, hashlib.sha256(f"{report[0]}\t{h2}\n".encode()).hexdigest())
+    assert (
+        canonical_manifest({"b": [1, "x"], "a": {"é": "Hội", "c": 2}})
+        == '{"a":{"c":2,"é":"Hội"},"b":[1,"x"]}'
     )
-    assert canonical_manifest({"b": [1, "x"], "a": {"é": "Hội", "c": 2}}) == '{"a":{"c":2,"é":"Hội"},"b":[1,"x"]}'
     # The column path (verifier) equals the row path (writer) on the same values.
     sheet = current_schema().sheet("donations")
     columns = [from_canonical([v]) for v in values]
@@ -119,7 +150,9 @@ def test_golden_bundle_manifest_and_digest(tmp_path: Path) -> None:
     b1, b2 = manifest_cells(tmp_path / "g.xlsx")
     assert b1 == canonical_manifest(written.manifest)
     assert written.bundle_digest == hashlib.sha256(crypto.BUNDLE_DOMAIN + b1.encode()).hexdigest()
-    assert base64.b64decode(b2) == crypto.sign(KEY, crypto.BUNDLE_DOMAIN, b1.encode())  # Ed25519 is deterministic
+    assert base64.b64decode(b2) == crypto.sign(
+        KEY, crypto.BUNDLE_DOMAIN, b1.encode()
+    )  # Ed25519 is deterministic
     # Same rows, same fields, same key → same B1 and digest, whatever the file bytes.
     again = make_bundle(tmp_path / "g2.xlsx")
     assert again.bundle_digest == written.bundle_digest
@@ -131,8 +164,11 @@ def test_golden_bundle_manifest_and_digest(tmp_path: Path) -> None:
 
 
 TEXT = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\ufffe\uffff"
-                           + "".join(chr(c) for c in range(1, 32) if chr(c) not in "\n\t\r")),
+    alphabet=st.characters(
+        blacklist_categories=("Cs",),
+        blacklist_characters="\x00\ufffe\uffff"
+        + "".join(chr(c) for c in range(1, 32) if chr(c) not in "\n\t\r"),
+    ),
     max_size=40,
 )
 
@@ -140,13 +176,29 @@ TEXT = st.text(
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     names=st.lists(
-        st.one_of(TEXT, st.sampled_from(["=1+1", "=HYPERLINK(\"http://x\")", "+84912345678", "-5", "@SUM(A1)",
-                                         "a\r\nb", unicodedata.normalize("NFD", "Nguyễn Thị Hoa"), "_x0041_"])),
-        min_size=1, max_size=6,
+        st.one_of(
+            TEXT,
+            st.sampled_from(
+                [
+                    "=1+1",
+                    '=HYPERLINK("http://x")',
+                    "+84912345678",
+                    "-5",
+                    "@SUM(A1)",
+                    "a\r\nb",
+                    unicodedata.normalize("NFD", "Nguyễn Thị Hoa"),
+                    "_x0041_",
+                ]
+            ),
+        ),
+        min_size=1,
+        max_size=6,
     ),
     amounts=st.lists(st.integers(min_value=0, max_value=999_999_999_999_999), min_size=6, max_size=6),
 )
-def test_property_text_and_ints_survive_export_and_verify(tmp_path: Path, names: list[str], amounts: list[int]) -> None:
+def test_property_text_and_ints_survive_export_and_verify(
+    tmp_path: Path, names: list[str], amounts: list[int]
+) -> None:
     data = datasets(0)
     data["donations"] = [donation(i + 1, cash=amounts[i], name=name) for i, name in enumerate(names)]
     path = tmp_path / f"p{abs(hash((tuple(names), tuple(amounts))))}.xlsx"
@@ -169,7 +221,14 @@ def test_property_text_and_ints_survive_export_and_verify(tmp_path: Path, names:
 def test_01_valid_bundle_verifies_with_counts(bundle: Path) -> None:
     result = verify_bundle(bundle, trusted_key=PUBLIC)
     assert (result.ok, result.code, result.authenticated) == (True, "OK", True)
-    assert result.rows == {"report": 1, "donations": 5, "relief": 1, "blood": 1, "members": 1, "activities": 1}
+    assert result.rows == {
+        "report": 1,
+        "donations": 5,
+        "relief": 1,
+        "blood": 1,
+        "members": 1,
+        "activities": 1,
+    }
     assert result.key_fingerprint == crypto.fingerprint(PUBLIC)
     standalone = verify_bundle(bundle)
     assert standalone.ok and not standalone.authenticated
@@ -234,8 +293,12 @@ def test_08_change_with_matching_index_edit(bundle: Path) -> None:
 def test_09_manifest_seq_edited(bundle: Path) -> None:
     b1, _ = manifest_cells(bundle)
     assert verify_bundle(set_manifest(bundle, b1.replace('"seq":1', '"seq":2'))).code == "SIGNATURE_INVALID"
-    assert verify_bundle(set_manifest(bundle, b1.replace('"period":"2026-03"', '"period":"2026-02"'))).code in (
-        "SIGNATURE_INVALID", "MANIFEST_MALFORMED")  # 2026-02 is still in periods_included: signature decides
+    assert verify_bundle(
+        set_manifest(bundle, b1.replace('"period":"2026-03"', '"period":"2026-02"'))
+    ).code in (
+        "SIGNATURE_INVALID",
+        "MANIFEST_MALFORMED",
+    )  # 2026-02 is still in periods_included: signature decides
 
 
 def test_10_manifest_redumped_with_spaces(bundle: Path) -> None:
@@ -313,13 +376,16 @@ def test_16_17_foreign_key_and_branch(tmp_path: Path) -> None:
 def test_31_schema_too_new(bundle: Path) -> None:
     b1, _ = manifest_cells(bundle)
     assert verify_bundle(set_manifest(bundle, b1.replace('"2026.1"', '"2099.1"'))).code == "SCHEMA_TOO_NEW"
-    assert verify_bundle(set_manifest(bundle, b1.replace('"2026.1"', '"2020.1"'))).code == "UNSUPPORTED_FORMAT"
+    assert (
+        verify_bundle(set_manifest(bundle, b1.replace('"2026.1"', '"2020.1"'))).code == "UNSUPPORTED_FORMAT"
+    )
 
 
 def test_33_unsupported_format(bundle: Path) -> None:
     b1, _ = manifest_cells(bundle)
-    assert verify_bundle(set_manifest(bundle, b1.replace('"format_version":1', '"format_version":2'))).code == (
-        "UNSUPPORTED_FORMAT")
+    assert verify_bundle(
+        set_manifest(bundle, b1.replace('"format_version":1', '"format_version":2'))
+    ).code == ("UNSUPPORTED_FORMAT")
     canon = verify_bundle(set_manifest(bundle, b1.replace("vnrc-c14n-1", "vnrc-c14n-9")))
     assert canon.code == "UNSUPPORTED_FORMAT" and "vnrc-c14n-9" in canon.findings[0].message_vi
 
@@ -338,7 +404,10 @@ def test_34_35_truncated_and_empty(tmp_path: Path, bundle: Path) -> None:
 def test_36_gigabyte_of_rows_refused_before_parsing(tmp_path: Path, bundle: Path) -> None:
     bomb = tmp_path / "bomb.xlsx"
     part = sheet_part(bundle, "Quyên góp")
-    with zipfile.ZipFile(bundle) as zin, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zout:
+    with (
+        zipfile.ZipFile(bundle) as zin,
+        zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zout,
+    ):
         for info in zin.infolist():
             if info.filename != part:
                 zout.writestr(info.filename, zin.read(info))
@@ -356,25 +425,33 @@ def test_37_overlapping_entries(tmp_path: Path, bundle: Path) -> None:
     with zipfile.ZipFile(bundle) as zf:
         info = zf.getinfo(sheet_part(bundle, "Quyên góp"))
     eocd = data.rfind(b"PK\x05\x06")
-    cd_offset = int.from_bytes(data[eocd + 16:eocd + 20], "little")
+    cd_offset = int.from_bytes(data[eocd + 16 : eocd + 20], "little")
     cd = data[cd_offset:eocd]
     start = cd.find(b"PK\x01\x02" + cd[4:4])  # first entry
     entries = []
     pos = start
     while pos < len(cd):
-        n, m, k = (int.from_bytes(cd[pos + o:pos + o + 2], "little") for o in (28, 30, 32))
-        entries.append(cd[pos:pos + 46 + n + m + k])
+        n, m, k = (int.from_bytes(cd[pos + o : pos + o + 2], "little") for o in (28, 30, 32))
+        entries.append(cd[pos : pos + 46 + n + m + k])
         pos += 46 + n + m + k
-    target = next(e for e in entries if e[46:46 + len(info.filename)] == info.filename.encode())
-    copies = [target[:46] + f"xl/worksheets/copy{i}.xml".encode() + target[46 + len(info.filename):]
-              for i in range(40)]
+    target = next(e for e in entries if e[46 : 46 + len(info.filename)] == info.filename.encode())
+    copies = [
+        target[:46] + f"xl/worksheets/copy{i}.xml".encode() + target[46 + len(info.filename) :]
+        for i in range(40)
+    ]
     for i, c in enumerate(copies):  # fix the name length field
         name_len = len(f"xl/worksheets/copy{i}.xml")
         copies[i] = c[:28] + name_len.to_bytes(2, "little") + c[30:]
     new_cd = b"".join(entries + copies)
     count = len(entries) + len(copies)
-    new_eocd = (data[eocd:eocd + 8] + count.to_bytes(2, "little") + count.to_bytes(2, "little")
-                + len(new_cd).to_bytes(4, "little") + cd_offset.to_bytes(4, "little") + data[eocd + 20:eocd + 22])
+    new_eocd = (
+        data[eocd : eocd + 8]
+        + count.to_bytes(2, "little")
+        + count.to_bytes(2, "little")
+        + len(new_cd).to_bytes(4, "little")
+        + cd_offset.to_bytes(4, "little")
+        + data[eocd + 20 : eocd + 22]
+    )
     forged = tmp_path / "overlap.xlsx"
     forged.write_bytes(data[:cd_offset] + new_cd + new_eocd)
     assert verify_bundle(forged).code == "ZIP_LIMITS_EXCEEDED"
@@ -406,8 +483,10 @@ def test_39_40_dtd_entities_and_external_entity(tmp_path: Path, bundle: Path) ->
 
     def external(name: str, data: bytes) -> bytes:
         if name == "xl/sharedStrings.xml":
-            return b'<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY x SYSTEM "file:///etc/passwd">]>' + data.split(
-                b"?>", 1)[1]
+            return (
+                b'<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+                + data.split(b"?>", 1)[1]
+            )
         return data
 
     assert verify_bundle(rezip(bundle, tmp_path / "c.xlsx", external)).code == "XML_FORBIDDEN"
@@ -417,7 +496,10 @@ def test_41_formula_typed_in_a_cell(bundle: Path) -> None:
     result = verify_bundle(edit(bundle, lambda wb: wb["Quyên góp"].__setitem__("H3", "=1+1")))
     assert result.code == "FORMULA_NOT_ALLOWED"
     assert result.findings[0].location == "Quyên góp!H3"
-    assert result.findings[0].message_vi == "Ô Quyên góp!H3 chứa công thức. Gói dữ liệu không được chứa công thức."
+    assert (
+        result.findings[0].message_vi
+        == "Ô Quyên góp!H3 chứa công thức. Gói dữ liệu không được chứa công thức."
+    )
 
 
 def test_42_formula_like_text_stays_text(tmp_path: Path) -> None:
@@ -478,7 +560,9 @@ def test_47_header_label_edited(bundle: Path) -> None:
 
 
 def test_48_row_copied(bundle: Path) -> None:
-    result = verify_bundle(edit(bundle, lambda wb: wb["Quyên góp"].append([c.value for c in wb["Quyên góp"][2]])))
+    result = verify_bundle(
+        edit(bundle, lambda wb: wb["Quyên góp"].append([c.value for c in wb["Quyên góp"][2]]))
+    )
     assert result.code == "DUPLICATE_RECORD_ID"
     assert result.findings[0].params == {"id": rid(1), "r1": 2, "r2": 7}
 

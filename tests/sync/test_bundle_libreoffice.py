@@ -29,9 +29,19 @@ def _require_soffice() -> str:
 def _resave(soffice: str, src: Path, outdir: Path, profile: Path) -> Path:
     outdir.mkdir()
     subprocess.run(
-        [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "xlsx",
-         "--outdir", str(outdir), str(src)],
-        check=True, capture_output=True, timeout=240,
+        [
+            soffice,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(outdir),
+            str(src),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=240,
     )
     return outdir / src.name
 
@@ -53,4 +63,6 @@ def test_02_libreoffice_resave_verifies_and_a_changed_amount_does_not(tmp_path: 
     wb.save(tampered)
     changed = verify_bundle(tampered)
     assert changed.code == "CONTENT_MISMATCH"
-    assert changed.findings[-1].params["changes"] == [{"kind": "modified", "excel_row": 3, "record_id": rid(2)}]
+    assert changed.findings[-1].params["changes"] == [
+        {"kind": "modified", "excel_row": 3, "record_id": rid(2)}
+    ]

@@ -113,3 +113,9 @@ class ExportFailedError(RedCrossError):
     """A report or list could not be written; nothing was left at the destination."""
 
     code = "EXPORT_FAILED"
+
+
+class PrintFailedError(RedCrossError):
+    """A document could not be opened for printing or sent to the printer."""
+
+    code = "PRINT_FAILED"

@@ -640,3 +640,139 @@ class BundleRowState(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(Integer)
     updated_at: Mapped[str] = mapped_column(String(25))  # as exported, YYYY-MM-DDTHH:MM:SS+07:00
+
+
+# ---------------------------------------------------------------- province mode (bundle-format.md §8–§11)
+
+
+class ProvinceBranch(Base):
+    """A commune branch the province receives bundles from (unknown branches are UNKNOWN_BRANCH)."""
+
+    __tablename__ = "province_branches"
+
+    branch_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    commune_code: Mapped[str | None] = mapped_column(String(8))
+    name: Mapped[str] = mapped_column(String(200))
+    registered_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ProvinceKey(Base):
+    """Trust store: a commune key and its state (pending, active, retired, revoked), all audited."""
+
+    __tablename__ = "province_keys"
+    __table_args__ = (Index("ix_province_keys_branch", "branch_code", "status"),)
+
+    key_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    branch_code: Mapped[str] = mapped_column(String(40))
+    public_key: Mapped[str] = mapped_column(String(64))  # base64 raw 32 bytes
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    registered_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    confirmed_by: Mapped[str] = mapped_column(String(120), default="")
+    confirm_method: Mapped[str] = mapped_column(String(40), default="")
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    effective_seq: Mapped[int | None] = mapped_column(Integer)  # first seq signed by this key (rotation)
+    retired_at_seq: Mapped[int | None] = mapped_column(Integer)  # KEY_RETIRED for seq >= this
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    revoke_reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class BundleState(Base):
+    """Per (branch, key) sequence state for stage 8 (replay, gaps, conflicts)."""
+
+    __tablename__ = "bundle_state"
+
+    branch_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    key_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)
+    last_digest: Mapped[str] = mapped_column(String(64), default="")
+    last_imported_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class ImportedBundle(Base):
+    """Every bundle seen, with its result; the original file is archived read-only under its SHA-256."""
+
+    __tablename__ = "imported_bundles"
+    __table_args__ = (Index("ix_imported_bundles_branch", "branch_code", "period"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bundle_digest: Mapped[str] = mapped_column(String(64))
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    branch_code: Mapped[str] = mapped_column(String(40))
+    key_id: Mapped[str] = mapped_column(String(16))
+    seq: Mapped[int] = mapped_column(Integer)
+    period: Mapped[str] = mapped_column(String(7))
+    periods_included: Mapped[str] = mapped_column(Text)  # JSON list
+    created_at: Mapped[str] = mapped_column(String(32))  # as signed in the manifest
+    received_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    officer: Mapped[str] = mapped_column(String(120))
+    status: Mapped[str] = mapped_column(String(12))  # committed | quarantined | rejected | accepted | refused
+    result_code: Mapped[str] = mapped_column(String(40))
+    summary: Mapped[str] = mapped_column(Text)  # the DHIS2-style import summary (JSON)
+    archive_path: Mapped[str] = mapped_column(String(400), default="")
+    decided_by: Mapped[str] = mapped_column(String(120), default="")
+    decision_reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class ProvinceRecord(Base):
+    """The latest version of each commune record (origin owns it; strictly higher version wins).
+    `data` holds the row's canonical values by column key (JSON), exactly as signed."""
+
+    __tablename__ = "province_records"
+    __table_args__ = (Index("ix_province_records_branch", "origin_branch", "sheet_key", "period"),)
+
+    sheet_key: Mapped[str] = mapped_column(String(20), primary_key=True)
+    record_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    origin_branch: Mapped[str] = mapped_column(String(40))
+    version: Mapped[int] = mapped_column(Integer)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    period: Mapped[str] = mapped_column(String(7))
+    row_hash: Mapped[str] = mapped_column(String(64))
+    data: Mapped[str] = mapped_column(Text)
+    bundle_digest: Mapped[str] = mapped_column(String(64))
+    imported_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ProvinceRecordHistory(Base):
+    """Versions replaced by a newer one (kept for review after a key loss or a dispute)."""
+
+    __tablename__ = "province_record_history"
+    __table_args__ = (Index("ix_province_record_history_record", "sheet_key", "record_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sheet_key: Mapped[str] = mapped_column(String(20))
+    record_id: Mapped[str] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    row_hash: Mapped[str] = mapped_column(String(64))
+    data: Mapped[str] = mapped_column(Text)
+    bundle_digest: Mapped[str] = mapped_column(String(64))
+    replaced_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ProvinceConflict(Base):
+    """Same record id and version with other content (VERSION_CONFLICT), queued for resolution."""
+
+    __tablename__ = "province_conflicts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sheet_key: Mapped[str] = mapped_column(String(20))
+    record_id: Mapped[str] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer)
+    incoming_hash: Mapped[str] = mapped_column(String(64))
+    incoming_data: Mapped[str] = mapped_column(Text)
+    bundle_digest: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(10), default="open")  # open | resolved
+    resolution: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ProvincePeriodLock(Base):
+    """A commune period locked (khóa sổ) at the province: changes to it are PERIOD_LOCKED rows."""
+
+    __tablename__ = "province_period_locks"
+
+    branch_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    period: Mapped[str] = mapped_column(String(7), primary_key=True)
+    locked_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    locked_by: Mapped[str] = mapped_column(String(120))
+    reason: Mapped[str] = mapped_column(Text, default="")

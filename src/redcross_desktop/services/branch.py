@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from ..core.errors import BranchExistsError, NoBranchError, UnknownAreaCodeError, ValidationError
 from ..core.i18n import _
 from ..core.vn import normalize_text
-from ..domain import areas
 from ..db.models import Branch
+from ..domain import areas
 from .settings import default_settings, write_setting
 
 
@@ -48,8 +48,17 @@ class BranchRow:
 
 
 EDITABLE_FIELDS = (
-    "name", "parent_line", "address", "phone", "email", "place_name", "chair_name", "chair_title",
-    "vice_chair_name", "officer_name", "officer_title",
+    "name",
+    "parent_line",
+    "address",
+    "phone",
+    "email",
+    "place_name",
+    "chair_name",
+    "chair_title",
+    "vice_chair_name",
+    "officer_name",
+    "officer_title",
 )
 
 
@@ -57,7 +66,7 @@ def _short_name(area_name: str) -> str:
     """'Thành phố Hà Nội' -> 'Hà Nội', 'Phường Hoàn Kiếm' -> 'Hoàn Kiếm' (for the date line)."""
     for prefix in ("Thành phố ", "Tỉnh ", "Phường ", "Xã ", "Đặc khu "):
         if area_name.startswith(prefix):
-            return area_name[len(prefix):]
+            return area_name[len(prefix) :]
     return area_name
 
 
@@ -70,11 +79,15 @@ def _unknown(what: str, code: str, suggestions: list[areas.Area]) -> UnknownArea
     )
 
 
-def new_branch(province_code: str, commune_code: str | None, *, mode: str = "commune", **details: str) -> Branch:
+def new_branch(
+    province_code: str, commune_code: str | None, *, mode: str = "commune", **details: str
+) -> Branch:
     """A Branch row for the official codes; raises with close matches for a wrong code."""
     province = areas.find_province(province_code) if province_code.strip().isdigit() else None
     if province is None:
-        raise _unknown(_("tỉnh/thành phố"), province_code, areas.close_matches(areas.provinces(), province_code))
+        raise _unknown(
+            _("tỉnh/thành phố"), province_code, areas.close_matches(areas.provinces(), province_code)
+        )
     commune = None
     if mode == "commune":
         if not commune_code:
@@ -89,10 +102,13 @@ def new_branch(province_code: str, commune_code: str | None, *, mode: str = "com
     level = commune or province
     kind = {"xã": "xã", "phường": "phường", "đặc khu": "đặc khu"}.get(commune.kind, "") if commune else ""
     default_name = (
-        f"Hội Chữ thập đỏ {kind} {_short_name(commune.name)}" if commune else f"Hội Chữ thập đỏ {province.name.lower()[:1]}{province.name[1:]}"
+        f"Hội Chữ thập đỏ {kind} {_short_name(commune.name)}"
+        if commune
+        else f"Hội Chữ thập đỏ {province.name.lower()[:1]}{province.name[1:]}"
     )
     branch = Branch(
-        branch_code=details.pop("branch_code", "") or (f"{province.code}-{commune.code}" if commune else province.code),
+        branch_code=details.pop("branch_code", "")
+        or (f"{province.code}-{commune.code}" if commune else province.code),
         mode=mode,
         province_code=province.code,
         province_name=province.name,
@@ -111,7 +127,9 @@ def new_branch(province_code: str, commune_code: str | None, *, mode: str = "com
     return branch
 
 
-def suggested_details(province_code: str, commune_code: str | None, *, mode: str = "commune") -> dict[str, str]:
+def suggested_details(
+    province_code: str, commune_code: str | None, *, mode: str = "commune"
+) -> dict[str, str]:
     """The name, parent line and place name a new branch gets unless the officer types others
     (for the first-run wizard to prefill). Raises like `new_branch` for a wrong code."""
     branch = new_branch(province_code, commune_code, mode=mode)
@@ -126,7 +144,9 @@ def create_branch(engine: Engine, branch: Branch) -> BranchRow:
     """Writes the branch and its default settings in one transaction on a migrated, empty store."""
     with Session(engine, expire_on_commit=False) as session, session.begin():
         if load_branch(session) is not None:
-            raise BranchExistsError(_("Cơ sở dữ liệu này đã có chi hội; không khởi tạo lại. Hãy chọn tệp khác."))
+            raise BranchExistsError(
+                _("Cơ sở dữ liệu này đã có chi hội; không khởi tạo lại. Hãy chọn tệp khác.")
+            )
         session.add(branch)
         for key, value in default_settings().items():
             write_setting(session, key, value)
@@ -143,7 +163,9 @@ class BranchService:
         with self._sessions() as session:
             branch = load_branch(session)
             if branch is None:
-                raise NoBranchError(_("Cơ sở dữ liệu chưa có chi hội. Hãy chạy 'redcross init' hoặc mở phần mềm để khởi tạo."))
+                raise NoBranchError(
+                    _("Cơ sở dữ liệu chưa có chi hội. Hãy chạy 'redcross init' hoặc mở phần mềm để khởi tạo.")
+                )
             return BranchRow.from_model(branch)
 
     def update(self, **changes: str) -> BranchRow:

@@ -154,10 +154,14 @@ class BundleService:
         digests. The writer thread."""
         progress = progress or NullProgress()
         if not PERIOD_RE.match(period or ""):
-            raise ValidationError(_("Kỳ phải có dạng YYYY-MM, ví dụ 2026-03."), fields={"period": _("Kỳ không hợp lệ.")})
+            raise ValidationError(
+                _("Kỳ phải có dạng YYYY-MM, ví dụ 2026-03."), fields={"period": _("Kỳ không hợp lệ.")}
+            )
         out = Path(out)
         if not out.parent.is_dir():
-            raise NotFoundError(_("Không có thư mục {folder}. Hãy chọn thư mục khác.").format(folder=out.parent))
+            raise NotFoundError(
+                _("Không có thư mục {folder}. Hãy chọn thư mục khác.").format(folder=out.parent)
+            )
         keys = KeyService(self._ctx)
         keys.ensure(passphrase)
         private_key = keys.unlock(passphrase)  # WRONG_PASSPHRASE here: nothing taken, nothing written
@@ -178,8 +182,13 @@ class BundleService:
             seq = self._take_seq(session, branch.branch_code)
             session.add(
                 BundleExport(
-                    seq=seq, period=period, bundle_id=bundle_id, key_id=crypto.key_id(public_raw),
-                    exported_by=self._ctx.actor, status="started", file_name=out.name,
+                    seq=seq,
+                    period=period,
+                    bundle_id=bundle_id,
+                    key_id=crypto.key_id(public_raw),
+                    exported_by=self._ctx.actor,
+                    status="started",
+                    file_name=out.name,
                 )
             )
             fields = ManifestFields(
@@ -206,12 +215,21 @@ class BundleService:
             session.execute(
                 update(BundleExport)
                 .where(BundleExport.seq == seq)
-                .values(status="written", bundle_digest=written.bundle_digest, file_sha256=written.file_sha256)
+                .values(
+                    status="written", bundle_digest=written.bundle_digest, file_sha256=written.file_sha256
+                )
             )
         return ExportResult(
-            path=out, seq=seq, bundle_id=bundle_id, bundle_digest=written.bundle_digest,
-            file_sha256=written.file_sha256, key_id=written.key_id, fingerprint=written.fingerprint,
-            period=period, periods_included=included, rows=written.rows,
+            path=out,
+            seq=seq,
+            bundle_id=bundle_id,
+            bundle_digest=written.bundle_digest,
+            file_sha256=written.file_sha256,
+            key_id=written.key_id,
+            fingerprint=written.fingerprint,
+            period=period,
+            periods_included=included,
+            rows=written.rows,
         )
 
     def history(self) -> list[BundleExportRow]:
@@ -219,8 +237,17 @@ class BundleService:
         with self._ctx.sessions() as session:
             rows = session.scalars(select(BundleExport).order_by(BundleExport.seq.desc()))
             return [
-                BundleExportRow(r.seq, r.period, r.bundle_id, r.key_id, r.created_at, r.status, r.bundle_digest,
-                                r.file_sha256, r.file_name)
+                BundleExportRow(
+                    r.seq,
+                    r.period,
+                    r.bundle_id,
+                    r.key_id,
+                    r.created_at,
+                    r.status,
+                    r.bundle_digest,
+                    r.file_sha256,
+                    r.file_name,
+                )
                 for r in rows
             ]
 
@@ -246,10 +273,14 @@ class BundleService:
         with self._ctx.sessions() as session:
             earlier = {
                 rid.split("|")[1]
-                for rid in session.scalars(select(BundleRowState.record_id).where(BundleRowState.sheet_key == "report"))
+                for rid in session.scalars(
+                    select(BundleRowState.record_id).where(BundleRowState.sheet_key == "report")
+                )
             }
         service = ReportService(self._ctx)
-        return {p: list(service.indicators(p)) for p in included if p == period or (p in earlier and p < period)}
+        return {
+            p: list(service.indicators(p)) for p in included if p == period or (p in earlier and p < period)
+        }
 
     # ------------------------------------------------------------ snapshot
 
@@ -278,8 +309,12 @@ class BundleService:
         stored = {
             r.record_id: (r.content_hash, r.version, r.updated_at)
             for r in session.execute(
-                select(BundleRowState.record_id, BundleRowState.content_hash, BundleRowState.version,
-                       BundleRowState.updated_at).where(BundleRowState.sheet_key == sheet_key)
+                select(
+                    BundleRowState.record_id,
+                    BundleRowState.content_hash,
+                    BundleRowState.version,
+                    BundleRowState.updated_at,
+                ).where(BundleRowState.sheet_key == sheet_key)
             )
         }
         inserts: list[dict[str, Any]] = []
@@ -294,10 +329,17 @@ class BundleService:
             if previous is not None and previous[0] == content:
                 version, stamp = previous[1], previous[2]
             else:
-                version = max(previous[1] + 1, rows.record_versions[i]) if previous else rows.record_versions[i]
+                version = (
+                    max(previous[1] + 1, rows.record_versions[i]) if previous else rows.record_versions[i]
+                )
                 stamp = _stamp(rows.updated[i])
-                state = {"sheet_key": sheet_key, "record_id": record_id, "content_hash": content,
-                         "version": version, "updated_at": stamp}
+                state = {
+                    "sheet_key": sheet_key,
+                    "record_id": record_id,
+                    "content_hash": content,
+                    "version": version,
+                    "updated_at": stamp,
+                }
                 (changes if previous else inserts).append(state)
             row_period = period if period is not None else stamp[:7]
             if deleted:
@@ -309,14 +351,24 @@ class BundleService:
             session.execute(
                 update(BundleRowState)
                 .where(BundleRowState.sheet_key == sheet_key, BundleRowState.record_id == state["record_id"])
-                .values(content_hash=state["content_hash"], version=state["version"], updated_at=state["updated_at"])
+                .values(
+                    content_hash=state["content_hash"],
+                    version=state["version"],
+                    updated_at=state["updated_at"],
+                )
             )
         return out
 
     @staticmethod
     def _append(
-        rows: _SheetRows, record_id: str, origin: str, version: int, deleted: bool, period: str | None,
-        updated: Iterable[datetime | None], business: tuple[Any, ...],
+        rows: _SheetRows,
+        record_id: str,
+        origin: str,
+        version: int,
+        deleted: bool,
+        period: str | None,
+        updated: Iterable[datetime | None],
+        business: tuple[Any, ...],
     ) -> None:
         rows.record_ids.append(record_id)
         rows.origins.append(origin)
@@ -332,8 +384,16 @@ class BundleService:
         for period, values in reports.items():
             for v in values:
                 rid = _report_record_id(branch_code, period, v.code, v.disagg)
-                self._append(rows, rid, branch_code, 1, False, period, [now],
-                             (v.code, v.label, v.unit, int(v.value), v.disagg or None))
+                self._append(
+                    rows,
+                    rid,
+                    branch_code,
+                    1,
+                    False,
+                    period,
+                    [now],
+                    (v.code, v.label, v.unit, int(v.value), v.disagg or None),
+                )
         return rows
 
     def _donations(self, session: Session, first: date, end: date, scope: set[str]) -> _SheetRows:
@@ -343,15 +403,31 @@ class BundleService:
                 select(DonationLine.donation_id, func.sum(DonationLine.value_vnd))
                 .where(DonationLine.deleted.is_(False))
                 .group_by(DonationLine.donation_id)
-            ).tuples().all()
+            ).all()
         )
         query = (
             select(
-                Donation.id, Donation.uuid, Donation.origin_branch, Donation.version, Donation.deleted,
-                Donation.received_on, Donation.updated_at, Donation.receipt_year, Donation.receipt_no,
-                Donation.donor_display, Donation.channel, Donation.cash_vnd, Donation.status, Donation.void_reason,
-                donor.uuid, donor.full_name, donor.is_organisation, donor.deleted, donor.updated_at,
-                Campaign.code, Campaign.updated_at,
+                Donation.id,
+                Donation.uuid,
+                Donation.origin_branch,
+                Donation.version,
+                Donation.deleted,
+                Donation.received_on,
+                Donation.updated_at,
+                Donation.receipt_year,
+                Donation.receipt_no,
+                Donation.donor_display,
+                Donation.channel,
+                Donation.cash_vnd,
+                Donation.status,
+                Donation.void_reason,
+                donor.uuid,
+                donor.full_name,
+                donor.is_organisation,
+                donor.deleted,
+                donor.updated_at,
+                Campaign.code,
+                Campaign.updated_at,
             )
             .outerjoin(donor, donor.id == Donation.donor_id)
             .outerjoin(Campaign, Campaign.id == Donation.campaign_id)
@@ -359,9 +435,29 @@ class BundleService:
             .order_by(Donation.received_on, Donation.id)
         )
         rows = _new_rows()
-        for (did, rid, origin, version, deleted, on, updated, year, number, display, channel, cash, status,
-             void_reason, donor_id, donor_name, is_org, donor_deleted, donor_updated, campaign,
-             campaign_updated) in session.execute(query).tuples():
+        for (
+            did,
+            rid,
+            origin,
+            version,
+            deleted,
+            on,
+            updated,
+            year,
+            number,
+            display,
+            channel,
+            cash,
+            status,
+            void_reason,
+            donor_id,
+            donor_name,
+            is_org,
+            donor_deleted,
+            donor_updated,
+            campaign,
+            campaign_updated,
+        ) in session.execute(query):
             period = _month(on)
             if period not in scope:
                 continue
@@ -372,11 +468,28 @@ class BundleService:
                 kind = "organisation" if is_org else "person"
                 name = None if donor_deleted else donor_name
             business = (
-                f"BN-{year}-{number:06d}", on, kind, donor_id, name, campaign, channel, cash,
-                int(in_kind.get(did) or 0), status, void_reason,
+                f"BN-{year}-{number:06d}",
+                on,
+                kind,
+                donor_id,
+                name,
+                campaign,
+                channel,
+                cash,
+                int(in_kind.get(did) or 0),
+                status,
+                void_reason,
             )
-            self._append(rows, rid, origin, version, deleted, period, (updated, donor_updated, campaign_updated),
-                         business)
+            self._append(
+                rows,
+                rid,
+                origin,
+                version,
+                deleted,
+                period,
+                (updated, donor_updated, campaign_updated),
+                business,
+            )
         return rows
 
     def _relief(self, session: Session, first: date, end: date, scope: set[str]) -> _SheetRows:
@@ -385,15 +498,33 @@ class BundleService:
                 select(StockMovement.relief_id, -func.sum(StockMovement.value_vnd))
                 .where(StockMovement.relief_id.is_not(None), StockMovement.deleted.is_(False))
                 .group_by(StockMovement.relief_id)
-            ).tuples().all()
+            ).all()
         )
         query = (
             select(
-                ReliefRecord.id, ReliefRecord.uuid, ReliefRecord.origin_branch, ReliefRecord.version,
-                ReliefRecord.deleted, ReliefRecord.given_on, ReliefRecord.updated_at, ReliefRecord.programme,
-                ReliefRecord.kind, ReliefRecord.groups, ReliefRecord.cash_vnd, ReliefRecord.people_covered,
-                Person.uuid, Person.full_name, Person.sex, Person.thon, Person.birth_date, Person.birth_year,
-                Person.deleted, Person.updated_at, Household.uuid, Campaign.code, Campaign.updated_at,
+                ReliefRecord.id,
+                ReliefRecord.uuid,
+                ReliefRecord.origin_branch,
+                ReliefRecord.version,
+                ReliefRecord.deleted,
+                ReliefRecord.given_on,
+                ReliefRecord.updated_at,
+                ReliefRecord.programme,
+                ReliefRecord.kind,
+                ReliefRecord.groups,
+                ReliefRecord.cash_vnd,
+                ReliefRecord.people_covered,
+                Person.uuid,
+                Person.full_name,
+                Person.sex,
+                Person.thon,
+                Person.birth_date,
+                Person.birth_year,
+                Person.deleted,
+                Person.updated_at,
+                Household.uuid,
+                Campaign.code,
+                Campaign.updated_at,
             )
             .outerjoin(Person, Person.id == ReliefRecord.person_id)
             .outerjoin(Household, Household.id == ReliefRecord.household_id)
@@ -402,39 +533,105 @@ class BundleService:
             .order_by(ReliefRecord.given_on, ReliefRecord.id)
         )
         rows = _new_rows()
-        for (rel_id, rid, origin, version, deleted, on, updated, programme, kind, groups, cash, covered,
-             person_id, name, sex, thon, birth_date, birth_year, person_deleted, person_updated, household_id,
-             campaign, campaign_updated) in session.execute(query).tuples():
+        for (
+            rel_id,
+            rid,
+            origin,
+            version,
+            deleted,
+            on,
+            updated,
+            programme,
+            kind,
+            groups,
+            cash,
+            covered,
+            person_id,
+            name,
+            sex,
+            thon,
+            birth_date,
+            birth_year,
+            person_deleted,
+            person_updated,
+            household_id,
+            campaign,
+            campaign_updated,
+        ) in session.execute(query):
             period = _month(on)
             if period not in scope:
                 continue
             # Health-related groups never leave the commune (domain.md §6).
-            shared_groups = ",".join(g for g in (x.strip() for x in groups.split(",")) if g and g not in HEALTH_GROUPS)
-            personal = (None, None, None, None) if person_deleted or person_id is None else (
-                name, sex, thon, birth_date.year if birth_date else birth_year
+            shared_groups = ",".join(
+                g for g in (x.strip() for x in groups.split(",")) if g and g not in HEALTH_GROUPS
+            )
+            personal = (
+                (None, None, None, None)
+                if person_deleted or person_id is None
+                else (name, sex, thon, birth_date.year if birth_date else birth_year)
             )
             business = (
-                on, person_id, *personal, household_id, programme, kind, shared_groups, campaign, cash,
-                int(goods.get(rel_id) or 0), covered,
+                on,
+                person_id,
+                *personal,
+                household_id,
+                programme,
+                kind,
+                shared_groups,
+                campaign,
+                cash,
+                int(goods.get(rel_id) or 0),
+                covered,
             )
-            self._append(rows, rid, origin, version, deleted, period, (updated, person_updated, campaign_updated),
-                         business)
+            self._append(
+                rows,
+                rid,
+                origin,
+                version,
+                deleted,
+                period,
+                (updated, person_updated, campaign_updated),
+                business,
+            )
         return rows
 
     def _blood(self, session: Session, first: date, end: date, scope: set[str]) -> _SheetRows:
         query = (
             select(
-                BloodDonation.uuid, BloodDonation.origin_branch, BloodDonation.version, BloodDonation.deleted,
-                BloodDonation.donated_on, BloodDonation.updated_at, BloodDonation.kind, BloodDonation.ml,
-                Person.uuid, Person.sex, Person.birth_date, Person.birth_year, Person.updated_at,
+                BloodDonation.uuid,
+                BloodDonation.origin_branch,
+                BloodDonation.version,
+                BloodDonation.deleted,
+                BloodDonation.donated_on,
+                BloodDonation.updated_at,
+                BloodDonation.kind,
+                BloodDonation.ml,
+                Person.uuid,
+                Person.sex,
+                Person.birth_date,
+                Person.birth_year,
+                Person.updated_at,
             )
             .join(Person, Person.id == BloodDonation.person_id)
             .where(BloodDonation.donated_on >= first, BloodDonation.donated_on < end)
             .order_by(BloodDonation.donated_on, BloodDonation.id)
         )
         rows = _new_rows()
-        for (rid, origin, version, deleted, on, updated, kind, ml, donor_id, sex, birth_date, birth_year,
-             person_updated) in session.execute(query).tuples():
+        for (
+            rid,
+            origin,
+            version,
+            deleted,
+            on,
+            updated,
+            kind,
+            ml,
+            donor_id,
+            sex,
+            birth_date,
+            birth_year,
+            person_updated,
+        ) in session.execute(query):
             period = _month(on)
             if period not in scope:
                 continue
@@ -446,9 +643,15 @@ class BundleService:
     def _members(self, session: Session) -> _SheetRows:
         dues: dict[int, tuple[int, str | None, datetime | None]] = {}
         for membership_id, amount, first_month, months, deleted, updated in session.execute(
-            select(DuesPayment.membership_id, DuesPayment.amount_vnd, DuesPayment.first_month, DuesPayment.months,
-                   DuesPayment.deleted, DuesPayment.updated_at)
-        ).tuples():
+            select(
+                DuesPayment.membership_id,
+                DuesPayment.amount_vnd,
+                DuesPayment.first_month,
+                DuesPayment.months,
+                DuesPayment.deleted,
+                DuesPayment.updated_at,
+            )
+        ):
             total, through, last = dues.get(membership_id, (0, None, None))
             if not deleted:
                 total += amount
@@ -459,47 +662,131 @@ class BundleService:
             dues[membership_id] = (total, through, max(last or updated, updated))
         hours: dict[int, tuple[int, datetime | None]] = {}
         for membership_id, minutes, deleted, updated in session.execute(
-            select(VolunteerHours.membership_id, VolunteerHours.minutes, VolunteerHours.deleted,
-                   VolunteerHours.updated_at)
-        ).tuples():
+            select(
+                VolunteerHours.membership_id,
+                VolunteerHours.minutes,
+                VolunteerHours.deleted,
+                VolunteerHours.updated_at,
+            )
+        ):
             total_minutes, last = hours.get(membership_id, (0, None))
-            hours[membership_id] = (total_minutes + (0 if deleted else minutes), max(last or updated, updated))
+            hours[membership_id] = (
+                total_minutes + (0 if deleted else minutes),
+                max(last or updated, updated),
+            )
         query = (
             select(
-                Membership.id, Membership.uuid, Membership.origin_branch, Membership.version, Membership.deleted,
-                Membership.updated_at, Membership.category, Membership.member_no, Membership.volunteer_rank,
-                Membership.joined_on, Membership.left_on, Person.uuid, Person.full_name, Person.sex,
-                Person.birth_date, Person.birth_year, Person.thon, Person.updated_at,
+                Membership.id,
+                Membership.uuid,
+                Membership.origin_branch,
+                Membership.version,
+                Membership.deleted,
+                Membership.updated_at,
+                Membership.category,
+                Membership.member_no,
+                Membership.volunteer_rank,
+                Membership.joined_on,
+                Membership.left_on,
+                Person.uuid,
+                Person.full_name,
+                Person.sex,
+                Person.birth_date,
+                Person.birth_year,
+                Person.thon,
+                Person.updated_at,
             )
             .join(Person, Person.id == Membership.person_id)
             .order_by(Membership.id)
         )
         rows = _new_rows()
-        for (mid, rid, origin, version, deleted, updated, category, member_no, rank, joined, left, person_id,
-             name, sex, birth_date, birth_year, thon, person_updated) in session.execute(query).tuples():
+        for (
+            mid,
+            rid,
+            origin,
+            version,
+            deleted,
+            updated,
+            category,
+            member_no,
+            rank,
+            joined,
+            left,
+            person_id,
+            name,
+            sex,
+            birth_date,
+            birth_year,
+            thon,
+            person_updated,
+        ) in session.execute(query):
             paid, through, dues_updated = dues.get(mid, (0, None, None))
             minutes, hours_updated = hours.get(mid, (0, None))
             business = (
-                person_id, name, sex, birth_date, birth_date.year if birth_date else birth_year, thon, category,
-                member_no, rank or None, joined, left, paid, through, minutes,
+                person_id,
+                name,
+                sex,
+                birth_date,
+                birth_date.year if birth_date else birth_year,
+                thon,
+                category,
+                member_no,
+                rank or None,
+                joined,
+                left,
+                paid,
+                through,
+                minutes,
             )
-            self._append(rows, rid, origin, version, deleted, None,
-                         (updated, person_updated, dues_updated, hours_updated), business)
+            self._append(
+                rows,
+                rid,
+                origin,
+                version,
+                deleted,
+                None,
+                (updated, person_updated, dues_updated, hours_updated),
+                business,
+            )
         return rows
 
     def _activities(self, session: Session, first: date, end: date, scope: set[str]) -> _SheetRows:
         query = (
             select(
-                Activity.uuid, Activity.origin_branch, Activity.version, Activity.deleted, Activity.start_date,
-                Activity.updated_at, Activity.type, Activity.title, Activity.end_date, Activity.sessions,
-                Activity.participants, Activity.cases, Activity.people_served, Activity.value_vnd,
+                Activity.uuid,
+                Activity.origin_branch,
+                Activity.version,
+                Activity.deleted,
+                Activity.start_date,
+                Activity.updated_at,
+                Activity.type,
+                Activity.title,
+                Activity.end_date,
+                Activity.sessions,
+                Activity.participants,
+                Activity.cases,
+                Activity.people_served,
+                Activity.value_vnd,
             )
             .where(Activity.start_date >= first, Activity.start_date < end)
             .order_by(Activity.start_date, Activity.id)
         )
         rows = _new_rows()
-        for (rid, origin, version, deleted, start, updated, kind, title, end_date, sessions, participants, cases,
-             served, value) in session.execute(query).tuples():
+        for (
+            rid,
+            origin,
+            version,
+            deleted,
+            start,
+            updated,
+            kind,
+            title,
+            end_date,
+            sessions,
+            participants,
+            cases,
+            served,
+            value,
+        ) in session.execute(query):
             period = _month(start)
             if period not in scope:
                 continue
@@ -564,7 +851,9 @@ def load_trusted_key(path: Path) -> TrustedKey:
     text = data.decode("utf-8", errors="replace").strip()
     raw = _parse_public_key_text(text)
     if raw is None:
-        raise ValidationError(_("Tệp khóa không đúng định dạng (cần tệp đăng ký khóa .xlsx hoặc khóa công khai)."))
+        raise ValidationError(
+            _("Tệp khóa không đúng định dạng (cần tệp đăng ký khóa .xlsx hoặc khóa công khai).")
+        )
     branch = text.split(":")[1] if text.startswith("VNRCKEY1:") else None
     return TrustedKey(raw, branch)
 
@@ -583,4 +872,3 @@ def _parse_public_key_text(text: str) -> bytes | None:
     except (binascii.Error, ValueError, IndexError):
         return None
     return raw if len(raw) == 32 else None
-

@@ -83,7 +83,10 @@ def check_file(data: bytes, limits: ZipLimits) -> None:
         raise ArchiveProblem("FILE_EMPTY", 0)
     if len(data) > limits.max_file_bytes:
         raise ArchiveProblem(
-            "FILE_TOO_LARGE", 0, size=f"{len(data) / 1048576:.1f}", limit=f"{limits.max_file_bytes / 1048576:.0f}"
+            "FILE_TOO_LARGE",
+            0,
+            size=f"{len(data) / 1048576:.1f}",
+            limit=f"{limits.max_file_bytes / 1048576:.0f}",
         )
     if data.startswith(OLE_MAGIC):
         raise ArchiveProblem("FILE_ENCRYPTED_OR_XLS", 0)
@@ -119,8 +122,10 @@ def open_archive(data: bytes, limits: ZipLimits) -> Archive:
     if total > limits.max_total_uncompressed:
         raise ArchiveProblem("ZIP_LIMITS_EXCEEDED", 1)
     # Overlapping entries (one deflate stream shared by many headers) are a zip bomb, not a workbook.
-    spans = sorted((i.header_offset, i.header_offset + 30 + len(i.orig_filename) + i.compress_size) for i in infos)
-    for (start, end), (next_start, _) in zip(spans, spans[1:], strict=False):
+    spans = sorted(
+        (i.header_offset, i.header_offset + 30 + len(i.orig_filename) + i.compress_size) for i in infos
+    )
+    for (_start, end), (next_start, _) in zip(spans, spans[1:], strict=False):
         if next_start < end:
             raise ArchiveProblem("ZIP_LIMITS_EXCEEDED", 1)
     lowered = {n.lower() for n in names}
@@ -159,7 +164,9 @@ def _check_xml(archive: Archive) -> None:
     for data in archive.parts.values():
         if _DOCTYPE in data:
             raise ArchiveProblem("XML_FORBIDDEN", 2)
-        if (data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:4]) and any(m in data for m in _DOCTYPE_UTF16):
+        if (data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:4]) and any(
+            m in data for m in _DOCTYPE_UTF16
+        ):
             raise ArchiveProblem("XML_FORBIDDEN", 2)
     for name in ("[Content_Types].xml", "_rels/.rels"):
         if name in archive.parts:
@@ -171,7 +178,9 @@ def _check_xml(archive: Archive) -> None:
     targets: dict[str, str] = {}
     for rel in _parse(rels_data).iter(f"{PKG_REL_NS}Relationship"):
         target = rel.get("Target", "")
-        resolved = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+        resolved = (
+            target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+        )
         targets[rel.get("Id", "")] = resolved
     sheets_el = workbook.find(f"{MAIN_NS}sheets")
     if sheets_el is None:

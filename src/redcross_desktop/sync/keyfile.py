@@ -32,8 +32,17 @@ NOTICE = (
     "hoặc qua điện thoại do tỉnh gọi theo số trong danh bạ của tỉnh."
 )
 FIELDS = (
-    "format", "format_version", "branch_code", "branch_name", "province_code", "public_key", "key_id",
-    "created_at", "install_id", "officer_name", "app_version",
+    "format",
+    "format_version",
+    "branch_code",
+    "branch_name",
+    "province_code",
+    "public_key",
+    "key_id",
+    "created_at",
+    "install_id",
+    "officer_name",
+    "app_version",
 )
 
 
@@ -65,7 +74,9 @@ class KeyRegistration:
 
     @property
     def qr_text(self) -> str:
-        return crypto.PublicKeyInfo(self.public_raw).qr_text(self.branch_code, date.fromisoformat(self.created_at[:10]))
+        return crypto.PublicKeyInfo(self.public_raw).qr_text(
+            self.branch_code, date.fromisoformat(self.created_at[:10])
+        )
 
 
 def visible_rows(reg: KeyRegistration) -> list[list[str]]:
@@ -93,10 +104,28 @@ def write_key_file(path: Path, private_key: Ed25519PrivateKey, reg: KeyRegistrat
     cover: list[list[str | int | None]] = [[TITLE], [NOTICE], []]
     cover += visible_rows(reg)  # type: ignore[arg-type]
     specs = [
-        SheetSpec(SHEET_TITLE, cover, len(cover), 2, widths=(24.0, 80.0), text_columns=(0, 1), protect=True,
-                  row_styles={1: STYLE_TITLE, 2: STYLE_WRAP}),
-        SheetSpec("_manifest", [["manifest", b1], ["signature", base64.b64encode(signature).decode("ascii")],
-                                ["sig_alg", "ed25519"]], 3, 2, state="veryHidden", widths=(12.0, 100.0)),
+        SheetSpec(
+            SHEET_TITLE,
+            cover,
+            len(cover),
+            2,
+            widths=(24.0, 80.0),
+            text_columns=(0, 1),
+            protect=True,
+            row_styles={1: STYLE_TITLE, 2: STYLE_WRAP},
+        ),
+        SheetSpec(
+            "_manifest",
+            [
+                ["manifest", b1],
+                ["signature", base64.b64encode(signature).decode("ascii")],
+                ["sig_alg", "ed25519"],
+            ],
+            3,
+            2,
+            state="veryHidden",
+            widths=(12.0, 100.0),
+        ),
     ]
     try:
         write_xlsx(Path(path), specs, creator=reg.officer_name)
@@ -167,7 +196,9 @@ def read_key_file(path: Path) -> KeyRegistration:
         raise _fail("MANIFEST_MALFORMED") from exc
     if manifest.get("format") != KEYREG_FORMAT or manifest.get("format_version") != 1:
         raise _fail("UNSUPPORTED_FORMAT")
-    if set(manifest) != set(FIELDS) or not all(isinstance(manifest[k], str) for k in FIELDS if k != "format_version"):
+    if set(manifest) != set(FIELDS) or not all(
+        isinstance(manifest[k], str) for k in FIELDS if k != "format_version"
+    ):
         raise _fail("MANIFEST_MALFORMED")
     if len(raw) != 32 or len(signature) != 64 or crypto.key_id(raw) != manifest["key_id"]:
         raise _fail("MANIFEST_MALFORMED")
@@ -189,7 +220,9 @@ def read_key_file(path: Path) -> KeyRegistration:
     expected = [[TITLE, ""], [NOTICE, ""], ["", ""], *visible_rows(reg)]
     if visible is None:
         raise KeyFileError("SHEET_MISSING", _("Thiếu trang {sheet}.").format(sheet=SHEET_TITLE))
-    got = [[canonical_text(c) if isinstance(c, str) else c for c in (list(r) + ["", ""])[:2]] for r in visible]
+    got = [
+        [canonical_text(c) if isinstance(c, str) else c for c in (list(r) + ["", ""])[:2]] for r in visible
+    ]
     extra = [c for r in visible for c in list(r)[2:] if c != ""]
     while got and got[-1] == ["", ""]:
         got.pop()

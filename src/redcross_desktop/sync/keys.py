@@ -64,7 +64,7 @@ def key_id(raw_public_key: bytes) -> str:
 def fingerprint(raw_public_key: bytes) -> str:
     """Eight 5-digit groups (≈133 bits), e.g. `48213 00917 55302 71846 / 20399 84120 06671 39085`."""
     digest = hashlib.sha256(FINGERPRINT_DOMAIN + raw_public_key).digest()
-    groups = [f"{int.from_bytes(digest[i:i + 4], 'big') % 100000:05d}" for i in range(0, 32, 4)]
+    groups = [f"{int.from_bytes(digest[i : i + 4], 'big') % 100000:05d}" for i in range(0, 32, 4)]
     return " ".join(groups[:4]) + " / " + " ".join(groups[4:])
 
 

@@ -167,7 +167,9 @@ def known_schemas() -> dict[str, BundleSchema]:
             continue  # e.g. verification-codes.json
         schema = parse_schema(json.loads(path.read_text(encoding="utf-8")))
         if schema.schema_version != path.stem:
-            raise SchemaError(f"{path.name}: schema_version {schema.schema_version} differs from the file name")
+            raise SchemaError(
+                f"{path.name}: schema_version {schema.schema_version} differs from the file name"
+            )
         found[schema.schema_version] = schema
     if not found:
         raise SchemaError("no bundle schema shipped")

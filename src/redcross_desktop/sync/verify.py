@@ -32,7 +32,6 @@ from .canonical import (
     canon_function,
     canonical_manifest,
     canonical_text,
-    hash_keyed_row,
     parse_manifest,
     sheet_digest,
 )
@@ -58,13 +57,24 @@ PROVINCE_RE = re.compile(r"[0-9A-Za-z]{1,8}")
 BRANCH_RE = re.compile(r"[0-9A-Za-z._-]{1,40}")
 
 TYPE_LABELS_VI = {
-    "text": "văn bản", "code": "mã trong danh mục", "id": "mã bản ghi", "period": "kỳ (YYYY-MM)",
-    "date": "ngày (YYYY-MM-DD)", "datetime": "ngày giờ (YYYY-MM-DDTHH:MM:SS+07:00)", "int": "số nguyên",
+    "text": "văn bản",
+    "code": "mã trong danh mục",
+    "id": "mã bản ghi",
+    "period": "kỳ (YYYY-MM)",
+    "date": "ngày (YYYY-MM-DD)",
+    "datetime": "ngày giờ (YYYY-MM-DDTHH:MM:SS+07:00)",
+    "int": "số nguyên",
     "flag": "0 hoặc 1",
 }
 TYPE_LABELS_EN = {
-    "text": "text", "code": "listed code", "id": "record id", "period": "period (YYYY-MM)",
-    "date": "date (YYYY-MM-DD)", "datetime": "date-time", "int": "whole number", "flag": "0 or 1",
+    "text": "text",
+    "code": "listed code",
+    "id": "record id",
+    "period": "period (YYYY-MM)",
+    "date": "date (YYYY-MM-DD)",
+    "datetime": "date-time",
+    "int": "whole number",
+    "flag": "0 or 1",
 }
 CHANGE_VI = {"modified": "sửa", "added": "thêm", "deleted": "xóa"}
 
@@ -182,7 +192,9 @@ class _Verifier:
 
     # ------------------------------------------------------------ plumbing
 
-    def reject(self, code: str, stage: int | None = None, location: str | None = None, **params: Any) -> NoReturn:
+    def reject(
+        self, code: str, stage: int | None = None, location: str | None = None, **params: Any
+    ) -> NoReturn:
         finding = make_finding(code, stage, location, **params)
         self.findings.append(finding)
         self.result_code, self.result_stage = code, finding.stage
@@ -289,7 +301,9 @@ class _Verifier:
 
         labels = (cell(0, 0), cell(1, 0), cell(2, 0))
         values = (cell(0, 1), cell(1, 1), cell(2, 1))
-        if labels != ("manifest", "signature", "sig_alg") or not all(isinstance(v, str) and v for v in values):
+        if labels != ("manifest", "signature", "sig_alg") or not all(
+            isinstance(v, str) and v for v in values
+        ):
             self.reject("MANIFEST_MISSING", 3)
         for r, row in enumerate(grid):
             for c, value in enumerate(row):
@@ -452,7 +466,9 @@ class _Verifier:
             # The index already equals what was signed, so equal pairs mean equal sheet digests.
             if hashes_now == dict(index_pairs.get(key, [])):
                 continue
-            signed_rows = {rid: (h, position + 2) for position, (rid, h) in enumerate(index_pairs.get(key, []))}
+            signed_rows = {
+                rid: (h, position + 2) for position, (rid, h) in enumerate(index_pairs.get(key, []))
+            }
             rows_now = dict(zip(*data_rows[key], strict=True))
             changes: list[RowChange] = []
             for rid, h in hashes_now.items():
@@ -479,7 +495,8 @@ class _Verifier:
                 d=counts["deleted"],
                 rows=listed,
                 changes=[
-                    {"kind": c.kind, "excel_row": c.excel_row, "record_id": c.record_id} for c in changes[:MAX_LISTED]
+                    {"kind": c.kind, "excel_row": c.excel_row, "record_id": c.record_id}
+                    for c in changes[:MAX_LISTED]
                 ],
             )
         self._stop_at_reject(found, upto="CONTENT_MISMATCH")
@@ -525,7 +542,9 @@ class _Verifier:
         n = len(sheet.columns)
         header = rows[0] if rows else []
         got = [header[i] if i < len(header) else "" for i in range(n)]
-        if not all(isinstance(v, str) and _nfc_equal(v, label) for v, label in zip(got, sheet.labels, strict=True)):
+        if not all(
+            isinstance(v, str) and _nfc_equal(v, label) for v, label in zip(got, sheet.labels, strict=True)
+        ):
             add("HEADER_MISMATCH", name, sheet=name)
             return {}, ((), ())
         width = max(map(len, rows))
@@ -536,8 +555,12 @@ class _Verifier:
                     for c in range(n, len(row)):
                         if row[c] != "" and c not in reported:
                             reported.add(c)
-                            add("UNEXPECTED_COLUMN", f"{name}!{column_letter(c)}{offset + 1}", sheet=name,
-                                col=column_letter(c))
+                            add(
+                                "UNEXPECTED_COLUMN",
+                                f"{name}!{column_letter(c)}{offset + 1}",
+                                sheet=name,
+                                col=column_letter(c),
+                            )
         # C3: the reader's own row count; all-empty rows are skipped, Excel row numbers kept. An
         # all-empty row has an empty record id, so a full id column proves there is none.
         raw_columns = list(zip(*rows[1:], strict=False))[:n]
@@ -556,8 +579,9 @@ class _Verifier:
         for column, values in zip(sheet.columns, raw_columns, strict=True):
             fast = fast_column(column, values)
             if fast is None:
-                canon, ok = self._column_cells(name, column, values, excel_rows, canon_function(column),
-                                               len(columns), add)
+                canon, ok = self._column_cells(
+                    name, column, values, excel_rows, canon_function(column), len(columns), add
+                )
                 bad = bad or not ok
                 fast = from_canonical(canon)
             columns.append(fast)
@@ -572,8 +596,15 @@ class _Verifier:
                 # A live row needs its required columns; a tombstone only its envelope (§3).
                 if value == "" and (i < 6 or deleted[position] == "0"):
                     ref = f"{column_letter(i)}{excel_rows[position]}"
-                    add("CELL_TYPE_INVALID", f"{name}!{ref}", sheet=name, cell=ref, v="", type=column.type,
-                        required=True)
+                    add(
+                        "CELL_TYPE_INVALID",
+                        f"{name}!{ref}",
+                        sheet=name,
+                        cell=ref,
+                        v="",
+                        type=column.type,
+                        required=True,
+                    )
         ids = columns[0].values
         hashes = row_hashes(sheet.sheet_key, columns)
         by_id = dict(zip(ids, hashes, strict=True))
@@ -606,11 +637,23 @@ class _Verifier:
             except CellTypeError:
                 ok = False
                 ref = f"{letter}{excel_row}"
-                add("CELL_TYPE_INVALID", f"{name}!{ref}", sheet=name, cell=ref, v=_shown(value), type=column.type)
+                add(
+                    "CELL_TYPE_INVALID",
+                    f"{name}!{ref}",
+                    sheet=name,
+                    cell=ref,
+                    v=_shown(value),
+                    type=column.type,
+                )
             except CellLimitError:
                 ok = False
                 ref = f"{letter}{excel_row}"
-                add("LIMIT_EXCEEDED", f"{name}!{ref}", sheet=name, what=f"ô {ref} dài hơn {column.max_length} ký tự")
+                add(
+                    "LIMIT_EXCEEDED",
+                    f"{name}!{ref}",
+                    sheet=name,
+                    what=f"ô {ref} dài hơn {column.max_length} ký tự",
+                )
         return out, ok
 
     def _index_sheet(
@@ -644,8 +687,8 @@ class _Verifier:
         for key in set(keys):
             # The exporter writes each sheet's entries together: slice them without a Python loop.
             start, count = keys.index(key), keys.count(key)
-            if keys[start:start + count].count(key) == count:
-                out[key] = list(zip(rids[start:start + count], hashes[start:start + count], strict=True))
+            if keys[start : start + count].count(key) == count:
+                out[key] = list(zip(rids[start : start + count], hashes[start : start + count], strict=True))
             else:
                 out[key] = [(r, h) for k, r, h in zip(keys, rids, hashes, strict=True) if k == key]
 
@@ -660,7 +703,11 @@ class _Verifier:
                 if value == "" or value is None:
                     continue
                 want = expected.get((r, c))
-                if want is None or not isinstance(value, str) or canonical_text(value) != canonical_text(want):
+                if (
+                    want is None
+                    or not isinstance(value, str)
+                    or canonical_text(value) != canonical_text(want)
+                ):
                     return False
                 seen.add((r, c))
         return seen == {pos for pos, text in expected.items() if text != ""}
@@ -669,9 +716,25 @@ class _Verifier:
 def manifest_problem(m: dict[str, Any], schema: BundleSchema) -> str | None:
     """§4 field rules beyond JSON well-formedness; None when the manifest is well formed."""
     required = {
-        "format", "format_version", "canon", "schema_version", "province_code", "branch_code", "branch_name",
-        "period", "periods_included", "seq", "bundle_id", "created_at", "exported_by", "app_version",
-        "install_id", "key_id", "public_key", "sheets", "cover",
+        "format",
+        "format_version",
+        "canon",
+        "schema_version",
+        "province_code",
+        "branch_code",
+        "branch_name",
+        "period",
+        "periods_included",
+        "seq",
+        "bundle_id",
+        "created_at",
+        "exported_by",
+        "app_version",
+        "install_id",
+        "key_id",
+        "public_key",
+        "sheets",
+        "cover",
     }
     optional = {"key_rotation", "prev_bundle_digest"}
     missing = required - set(m)
@@ -748,7 +811,12 @@ def manifest_problem(m: dict[str, Any], schema: BundleSchema) -> str | None:
         return "prev_bundle_digest"
     if "key_rotation" in m:
         rot = m["key_rotation"]
-        if not isinstance(rot, dict) or set(rot) != {"new_public_key", "new_key_id", "effective_seq", "proof"}:
+        if not isinstance(rot, dict) or set(rot) != {
+            "new_public_key",
+            "new_key_id",
+            "effective_seq",
+            "proof",
+        }:
             return "key_rotation"
         new_raw = _b64(rot["new_public_key"], 32)
         if (
@@ -819,7 +887,10 @@ def verify_bundle(
         if size > limits.max_file_bytes:  # refused before a large file is read into memory
             verifier.defusedxml_guard()
             verifier.reject(
-                "FILE_TOO_LARGE", 0, size=f"{size / 1048576:.1f}", limit=f"{limits.max_file_bytes / 1048576:.0f}"
+                "FILE_TOO_LARGE",
+                0,
+                size=f"{size / 1048576:.1f}",
+                limit=f"{limits.max_file_bytes / 1048576:.0f}",
             )
         verifier.run(path.read_bytes())
     except _Stop:

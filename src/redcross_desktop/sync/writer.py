@@ -115,7 +115,11 @@ def _writer_fn(column: Column) -> Callable[[object], Cell]:
             value = canonical_text(value).strip()
             if not value:
                 return None
-            if (codes is not None and value not in codes) or len(value) > limit or ILLEGAL_TEXT_RE.search(value):
+            if (
+                (codes is not None and value not in codes)
+                or len(value) > limit
+                or ILLEGAL_TEXT_RE.search(value)
+            ):
                 return to_canonical(value, column)  # raises with the reason
             return value
 
@@ -166,7 +170,7 @@ def prepare(schema: BundleSchema, datasets: Mapping[str, Sequence[Row]]) -> _Pre
             if len(row) != n:
                 raise BundleWriteError(_("Dữ liệu trang {sheet} có số cột sai.").format(sheet=sheet.title))
             try:
-                written = [f(v) for f, v in zip(fns, row)]
+                written = [f(v) for f, v in zip(fns, row, strict=False)]
             except ValueError as exc:
                 raise BundleWriteError(
                     _("Không ghi được dữ liệu trang {sheet}: {reason}").format(sheet=sheet.title, reason=exc)
@@ -176,7 +180,9 @@ def prepare(schema: BundleSchema, datasets: Mapping[str, Sequence[Row]]) -> _Pre
             record_id = canon[1]
             if record_id is None or record_id in seen:
                 raise BundleWriteError(
-                    _("Mã bản ghi trống hoặc trùng ở trang {sheet}: {id}").format(sheet=sheet.title, id=record_id)
+                    _("Mã bản ghi trống hoặc trùng ở trang {sheet}: {id}").format(
+                        sheet=sheet.title, id=record_id
+                    )
                 )
             seen.add(record_id)
             row_hash = hash_keyed_row(canon)
@@ -185,14 +191,18 @@ def prepare(schema: BundleSchema, datasets: Mapping[str, Sequence[Row]]) -> _Pre
             out.append(written)
         if len(out) > schema.max_rows:
             raise BundleWriteError(
-                _("Trang {sheet} có hơn {n} dòng; hãy chia nhỏ kỳ xuất.").format(sheet=sheet.title, n=schema.max_rows)
+                _("Trang {sheet} có hơn {n} dòng; hãy chia nhỏ kỳ xuất.").format(
+                    sheet=sheet.title, n=schema.max_rows
+                )
             )
         cells[key] = out
         digests[key] = sheet_digest(pairs)
     return _Prepared(cells, index, digests)
 
 
-def default_cover(fields: ManifestFields, schema: BundleSchema, rows: Mapping[str, int], fingerprint: str) -> Cover:
+def default_cover(
+    fields: ManifestFields, schema: BundleSchema, rows: Mapping[str, int], fingerprint: str
+) -> Cover:
     def month(period: str) -> str:
         return f"{period[5:7]}/{period[:4]}"
 
@@ -208,12 +218,23 @@ def default_cover(fields: ManifestFields, schema: BundleSchema, rows: Mapping[st
         ("Người xuất", fields.exported_by),
     ]
     lines += [(f"Số dòng – {s.title}", str(rows.get(s.sheet_key, 0))) for s in schema.sheets]
-    lines += [("Mã vân tay khóa ký", fingerprint), ("Mẫu dữ liệu", fields.schema_version or schema.schema_version)]
-    return Cover(COVER_TITLE, COVER_NOTICE, tuple((canonical_text(a).strip(), canonical_text(b).strip()) for a, b in lines))
+    lines += [
+        ("Mã vân tay khóa ký", fingerprint),
+        ("Mẫu dữ liệu", fields.schema_version or schema.schema_version),
+    ]
+    return Cover(
+        COVER_TITLE,
+        COVER_NOTICE,
+        tuple((canonical_text(a).strip(), canonical_text(b).strip()) for a, b in lines),
+    )
 
 
 def build_manifest(
-    fields: ManifestFields, schema: BundleSchema, digests: Mapping[str, tuple[int, str]], public_raw: bytes, cover: Cover
+    fields: ManifestFields,
+    schema: BundleSchema,
+    digests: Mapping[str, tuple[int, str]],
+    public_raw: bytes,
+    cover: Cover,
 ) -> dict[str, Any]:
     manifest: dict[str, Any] = {
         "format": FORMAT,
@@ -247,15 +268,19 @@ def _width(column: Column) -> float:
     return max(width, min(len(column.label) * 1.1, 30.0))
 
 
-def sheet_specs(
-    schema: BundleSchema, prepared: _Prepared, cover: Cover, b1: str, b2: str
-) -> list[SheetSpec]:
+def sheet_specs(schema: BundleSchema, prepared: _Prepared, cover: Cover, b1: str, b2: str) -> list[SheetSpec]:
     cover_rows: list[list[Cell]] = [[cover.title], [cover.notice], []]
     cover_rows += [[label, value] for label, value in cover.rows]
     specs = [
         SheetSpec(
-            schema.cover_title, cover_rows, len(cover_rows), 2, widths=(34.0, 80.0), text_columns=(0, 1),
-            protect=True, row_styles={1: STYLE_TITLE, 2: STYLE_WRAP},
+            schema.cover_title,
+            cover_rows,
+            len(cover_rows),
+            2,
+            widths=(34.0, 80.0),
+            text_columns=(0, 1),
+            protect=True,
+            row_styles={1: STYLE_TITLE, 2: STYLE_WRAP},
         )
     ]
     for sheet in schema.sheets:
@@ -276,10 +301,14 @@ def sheet_specs(
         )
     index_rows: list[Sequence[Cell]] = [list(schema.index_header), *prepared.index]
     specs.append(
-        SheetSpec(schema.index_title, index_rows, len(index_rows), 3, state="veryHidden", widths=(12.0, 40.0, 66.0))
+        SheetSpec(
+            schema.index_title, index_rows, len(index_rows), 3, state="veryHidden", widths=(12.0, 40.0, 66.0)
+        )
     )
     manifest_rows: list[Sequence[Cell]] = [["manifest", b1], ["signature", b2], ["sig_alg", "ed25519"]]
-    specs.append(SheetSpec(schema.manifest_title, manifest_rows, 3, 2, state="veryHidden", widths=(12.0, 100.0)))
+    specs.append(
+        SheetSpec(schema.manifest_title, manifest_rows, 3, 2, state="veryHidden", widths=(12.0, 100.0))
+    )
     return specs
 
 
@@ -320,9 +349,10 @@ def write_bundle(
             result = verify_bundle(path, trusted_key=public_raw)
             if not result.ok or result.bundle_digest != bundle_digest or result.severity != "OK":
                 raise BundleSelfCheckError(
-                    _("Gói vừa ghi không tự kiểm tra được ({code}); tệp đã bị xóa. Hãy báo lỗi cho người hỗ trợ.").format(
-                        code=result.code
-                    ),
+                    _(
+                        "Gói vừa ghi không tự kiểm tra được ({code}); tệp đã bị xóa. "
+                        "Hãy báo lỗi cho người hỗ trợ."
+                    ).format(code=result.code),
                     details="\n".join(f"{f.code} {f.location or ''} {f.message_en}" for f in result.findings),
                 )
     except BaseException:

@@ -122,11 +122,15 @@ def _sheet_head(spec: SheetSpec, selected: bool) -> str:
     text_columns = set(spec.text_columns)
     if spec.widths:
         text_style = f' style="{STYLE_TEXT}"'
-        cols = "<cols>" + "".join(
-            f'<col min="{i + 1}" max="{i + 1}" width="{w:.1f}" customWidth="1"'
-            f'{text_style if i in text_columns else ""}/>'
-            for i, w in enumerate(spec.widths)
-        ) + "</cols>"
+        cols = (
+            "<cols>"
+            + "".join(
+                f'<col min="{i + 1}" max="{i + 1}" width="{w:.1f}" customWidth="1"'
+                f"{text_style if i in text_columns else ''}/>"
+                for i, w in enumerate(spec.widths)
+            )
+            + "</cols>"
+        )
     return (
         XML_DECL + f'<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">'
         f'<dimension ref="A1:{last}"/><sheetViews>{view}</sheetViews>'
@@ -214,7 +218,8 @@ def write_xlsx(path: Path, sheets: Sequence[SheetSpec], *, creator: str = "", co
     )
     core = (
         XML_DECL + '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
-        'core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+        'core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:dcterms="http://purl.org/dc/terms/" '
         'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
         f"<dc:creator>{escape(creator)}</dc:creator>"
         f'<dcterms:created xsi:type="dcterms:W3CDTF">{now}</dcterms:created>'
@@ -222,7 +227,8 @@ def write_xlsx(path: Path, sheets: Sequence[SheetSpec], *, creator: str = "", co
         "</cp:coreProperties>"
     )
     app = (
-        XML_DECL + '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+        XML_DECL
+        + '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
         f"<Application>redcross-desktop {escape(__version__)}</Application></Properties>"
     )
     workbook = (
@@ -237,7 +243,8 @@ def write_xlsx(path: Path, sheets: Sequence[SheetSpec], *, creator: str = "", co
         + "</sheets></workbook>"
     )
     workbook_rels = (
-        XML_DECL + f'<Relationships xmlns="{PKG_REL_NS}">'
+        XML_DECL
+        + f'<Relationships xmlns="{PKG_REL_NS}">'
         + "".join(
             f'<Relationship Id="rId{i + 1}" Type="{REL_NS}/worksheet" Target="worksheets/sheet{i + 1}.xml"/>'
             for i in range(n)

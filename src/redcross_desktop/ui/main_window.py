@@ -21,10 +21,19 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.i18n import N_, _
+from ..core.paths import AppPaths
 from ..services.container import Services
+from .sections.activities import ActivitiesSection
+from .sections.blood import BloodSection
+from .sections.donations import DonationsSection
+from .sections.members import MembersSection
 from .sections.overview import OverviewSection
 from .sections.people import PeopleSection
 from .sections.placeholder import PlaceholderSection
+from .sections.relief import ReliefSection
+from .sections.settings import SettingsSection
+from .sections.stock import StockSection
+from .state import UiState
 from .style import app_icon
 from .tasks import Runner
 
@@ -129,7 +138,15 @@ SECTIONS: tuple[SectionSpec, ...] = (
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, services: Services, runner: Runner, *, demo: bool = False) -> None:
+    def __init__(
+        self,
+        services: Services,
+        runner: Runner,
+        *,
+        demo: bool = False,
+        paths: AppPaths | None = None,  # the store's folders; None: beside the store's file
+        state: UiState | None = None,  # the user's preferences file; None: in `paths`
+    ) -> None:
         super().__init__()
         self.services = services
         self.runner = runner
@@ -152,6 +169,13 @@ class MainWindow(QMainWindow):
         factories: dict[str, Callable[[], QWidget]] = {
             "overview": lambda: OverviewSection(services, runner),
             "people": lambda: PeopleSection(services, runner),
+            "donations": lambda: DonationsSection(services, runner),
+            "stock": lambda: StockSection(services, runner),
+            "relief": lambda: ReliefSection(services, runner),
+            "blood": lambda: BloodSection(services, runner),
+            "members": lambda: MembersSection(services, runner),
+            "activities": lambda: ActivitiesSection(services, runner),
+            "settings": lambda: SettingsSection(services, runner, paths=paths, state=state),
         }
         self.sections: dict[str, QWidget] = {}
         for spec in SECTIONS:

@@ -43,7 +43,7 @@ from .state import UiState
 from .style import muted_label, set_primary
 from .tasks import Op, Runner
 from .widgets.area_picker import AreaPicker
-from .widgets.hint import Hint, mark_invalid
+from .widgets.hint import Hint, mark_invalid, repolish
 from .widgets.passphrase import PassphraseFields
 
 WIZARD_SIZE = (820, 600)  # fits a 1366×768 screen with room around it
@@ -189,20 +189,24 @@ class AreaPage(_Page):
         self.commune = AreaPicker()
         self.province_label = QLabel()
         self.commune_label = QLabel()
-        self.commune_box = QWidget()
-        commune_layout = QVBoxLayout(self.commune_box)
-        commune_layout.setContentsMargins(0, 0, 0, 0)
-        commune_layout.addWidget(self.commune_label)
-        commune_layout.addWidget(self.commune, 1)
-        province_box = QVBoxLayout()
-        province_box.addWidget(self.province_label)
-        province_box.addWidget(self.province, 1)
+        province_box = self._column(self.province_label, self.province)
+        self.commune_box = self._column(self.commune_label, self.commune)
         layout = QHBoxLayout(self)
         layout.setSpacing(18)
-        layout.addLayout(province_box, 1)
+        layout.addWidget(province_box, 1)
         layout.addWidget(self.commune_box, 1)
         self.province.chosen.connect(self._on_province_chosen)
         self.commune.chosen.connect(self._on_commune_chosen)
+
+    @staticmethod
+    def _column(label: QLabel, picker: AreaPicker) -> QWidget:
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(4)
+        column.addWidget(label)
+        column.addWidget(picker, 1)
+        return box
 
     def initializePage(self) -> None:
         self.commune_box.setVisible(self.setup.mode_page.mode() == "commune")
@@ -216,7 +220,10 @@ class AreaPage(_Page):
     def retranslate(self) -> None:
         self.setTitle(_("Địa bàn"))
         self.setSubTitle(
-            _("Chọn theo danh mục đơn vị hành chính 2025: gõ vài chữ của tên (không dấu cũng được) hoặc mã số.")
+            _(
+                "Chọn theo danh mục đơn vị hành chính 2025: gõ vài chữ của tên (không dấu cũng được) "
+                "hoặc mã số."
+            )
         )
         self.province_label.setText(_("Tỉnh/thành phố"))
         self.commune_label.setText(_("Xã/phường/đặc khu"))
@@ -450,7 +457,7 @@ class DonePage(_Page):
             )
         self.fingerprint_label.setText(_("Mã vân tay của khóa ký:"))
         if key is not None:
-            self.fingerprint.setText(key.fingerprint.replace(" / ", "  /\n"))
+            self.fingerprint.setText(key.fingerprint)
             self.key_id.setText(_("Mã khóa: {key_id}").format(key_id=key.key_id))
         self.note.setText(
             _(
@@ -523,6 +530,7 @@ class FirstRunWizard(QWizard):
         commit = self.button(button.CommitButton)
         for primary in (finish, commit):
             set_primary(primary)
+            repolish(primary)
         for page in self.pages:
             page.retranslate()
 

@@ -25,6 +25,7 @@ from ..qt_i18n import translate_buttons
 from ..style import muted_label, set_primary
 from ..widgets.checked_field import CheckedField
 from ..widgets.hint import Hint, mark_invalid
+from ..widgets.person_picker import PersonPicker
 
 
 class FormDialog(QDialog):
@@ -43,7 +44,6 @@ class FormDialog(QDialog):
         )
         translate_buttons(self.buttons)
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setDefault(True)
         set_primary(self.save_button)
         self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self._on_buttons_accepted)
@@ -58,6 +58,9 @@ class FormDialog(QDialog):
         layout.addLayout(self.extra)
         layout.addWidget(self.note)
         layout.addWidget(self.buttons)
+        # Only once the button is inside the dialog does this make it the dialog's main default, the
+        # one Enter returns to after another button had the focus.
+        self.save_button.setDefault(True)
 
     # ---- building ---------------------------------------------------------------------------
 
@@ -79,7 +82,7 @@ class FormDialog(QDialog):
     ) -> QLabel:
         """A form row (in `form`, else the main one); the field's own hint is used when it has one
         (date, amount, person)."""
-        own = getattr(field, "hint", None)
+        own = getattr(field, "hint", None) or getattr(field, "detail", None)
         hint = own if isinstance(own, Hint) else Hint()
         self.hints[key] = hint
         self.fields[key] = field
@@ -98,7 +101,11 @@ class FormDialog(QDialog):
 
     def mark(self, key: str, text: str, kind: str = "error") -> None:
         field = self.fields.get(key)
-        if isinstance(field, CheckedField):
+        if isinstance(field, PersonPicker):
+            field.show_error(text if kind == "error" else "")
+            if kind != "error":
+                self.hints[key].show_text(text, kind)
+        elif isinstance(field, CheckedField):
             if kind == "error":
                 field.show_error(text)
             else:

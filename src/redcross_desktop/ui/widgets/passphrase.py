@@ -5,7 +5,7 @@ imported here."""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFormLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import QFormLayout, QLineEdit, QVBoxLayout, QWidget
 
 from ...core.i18n import _
 from ...sync.keys import MIN_PASSPHRASE
@@ -28,9 +28,13 @@ class PassphraseFields(QWidget):
         self.form = QFormLayout(self)
         self.form.setContentsMargins(0, 0, 0, 0)
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        # The hint sits under the second field in the same cell, so it wraps at the field's width.
+        second = QVBoxLayout()
+        second.setSpacing(2)
+        second.addWidget(self.second)
+        second.addWidget(self.hint)
         self.form.addRow(_("Mật khẩu khóa ký"), self.first)
-        self.form.addRow(_("Nhập lại mật khẩu"), self.second)
-        self.form.addRow("", self.hint)
+        self.form.addRow(_("Nhập lại mật khẩu"), second)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -49,7 +53,9 @@ class PassphraseFields(QWidget):
         if not first:
             return ""
         if len(first) < MIN_PASSPHRASE:
-            return _("Mật khẩu cần ít nhất {n} ký tự (đã gõ {typed}).").format(n=MIN_PASSPHRASE, typed=len(first))
+            return _("Mật khẩu cần ít nhất {n} ký tự (đã gõ {typed}).").format(
+                n=MIN_PASSPHRASE, typed=len(first)
+            )
         if second and second != first:
             return _("Hai lần nhập chưa giống nhau. Hãy gõ lại ô thứ hai.")
         return ""

@@ -47,10 +47,12 @@ class PersonPicker(QWidget):
         parent: QWidget | None = None,
         *,
         allow_create: bool = True,
+        required: bool = True,
     ) -> None:
         super().__init__(parent)
         self._services = services
         self._runner = runner
+        self._required = required
         self._person: PersonRow | None = None
         self.dialog: QWidget | None = None  # the "Người mới…" dialog while it is open
 
@@ -107,6 +109,21 @@ class PersonPicker(QWidget):
             self.detail.show_text(message, "error")
         else:
             self.detail.show_text(person_summary(self._person) if self._person else "", "info")
+
+    def error(self) -> str:
+        """Why the field cannot be saved as it stands ("" when it can): typed text that was never
+        chosen from the matches is not a person."""
+        if self._person is not None:
+            return ""
+        if self.edit.text().strip():
+            return _("Hãy chọn một người trong danh sách gợi ý, hoặc bấm “Người mới…” để thêm.")
+        return _("Hãy chọn một người.") if self._required else ""
+
+    def check(self) -> bool:
+        """Shows the verdict under the field; True when the form may be saved."""
+        message = self.error()
+        self.show_error(message)
+        return not message
 
     def search(self, text: str) -> list[PersonRow]:
         """Fills the list of matches for `text` and opens it; returns the matches."""

@@ -8,7 +8,7 @@ the model is the lazy one, so columns are declared the same way everywhere.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
@@ -42,9 +42,14 @@ class RecordTable(QTableView, Generic[R]):
         columns: Sequence[Column[R]],
         widths: Sequence[int] = (),
         parent: QWidget | None = None,
+        *,
+        row_id: Callable[[R], int] | None = None,
     ) -> None:
         super().__init__(parent)
-        self.model_: LazyTableModel[R] = LazyTableModel(NoPages(), columns, parent=self)
+        if row_id is None:
+            self.model_: LazyTableModel[R] = LazyTableModel(NoPages(), columns, parent=self)
+        else:
+            self.model_ = LazyTableModel(NoPages(), columns, row_id=row_id, parent=self)
         self.setModel(self.model_)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

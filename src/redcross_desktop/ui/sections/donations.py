@@ -1,0 +1,489 @@
+# SPDX-License-Identifier: MIT
+"""Quyên góp: the receipts (biên nhận), newest first, filtered by period, campaign and status, found
+by receipt number or donor name as you type, with their totals; add, correct, void with a reason,
+see a receipt's history, export the view to Excel. Qt is imported here.
+
+A voided receipt stays in the list (greyed, "Đã hủy") with its number: numbers are never reused.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtGui import QColor, QFont, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core.errors import NotFoundError
+from ...core.i18n import N_, _
+from ...core.vn import format_vnd
+from ...domain.codes import DONATION_CHANNELS
+from ...services.container import Services
+from ...services.donations import DonationIdPage, DonationQuery, DonationRow, DonationService, DonationTotals
+from ..dialogs.campaign_dialog import CampaignsDialog
+from ..dialogs.donation_dialog import DonationDialog
+from ..models.lazy_table import CENTER, RIGHT, Column, LazyTableModel
+from ..qt_i18n import translate_buttons
+from ..style import muted_label, set_primary, title_label
+from ..tasks import Op, Runner
+from ..widgets.excel_export import ExcelExport, ask_path
+from ..widgets.history_dialog import HistoryDialog, plain_value
+from ..widgets.period_filter import PeriodFilter
+from ..widgets.reason_dialog import ReasonDialog
+
+SEARCH_DELAY_MS = 250
+VOID_COLOUR = QColor("#8A8A8A")
+
+STATUS_LABELS = {"valid": N_("Còn hiệu lực"), "void": N_("Đã hủy")}
+
+
+def _money(amount: int) -> str:
+    return format_vnd(amount) if amount else ""
+
+
+COLUMNS: tuple[Column[DonationRow], ...] = (
+    Column(N_("Số biên nhận"), lambda d: d.receipt_code),
+    Column(N_("Ngày"), lambda d: d.received_on, CENTER),
+    Column(N_("Nhà hảo tâm"), lambda d: d.donor_name),
+    Column(N_("Đợt vận động"), lambda d: d.campaign_name),
+    Column(N_("Hình thức"), lambda d: _(DONATION_CHANNELS.get(d.channel, d.channel))),
+    Column(N_("Tiền mặt"), lambda d: _money(d.cash_vnd), RIGHT),
+    Column(N_("Hiện vật (trị giá)"), lambda d: _money(d.in_kind_vnd), RIGHT),
+    Column(N_("Trạng thái"), lambda d: _(STATUS_LABELS.get(d.status, d.status))),
+)
+COLUMN_WIDTHS = (130, 90, 220, 190, 110, 120, 140)  # the last column stretches
+MONEY_COLUMNS = (5, 6)
+
+# The audit log's column names, as the history shows them.
+HISTORY_LABELS = {
+    "receipt_code": N_("Số biên nhận"),
+    "received_on": N_("Ngày nhận"),
+    "donor_id": N_("Nhà hảo tâm"),
+    "donor_display": N_("Tên ghi trên biên nhận"),
+    "campaign_id": N_("Đợt vận động"),
+    "channel": N_("Hình thức"),
+    "cash_vnd": N_("Số tiền"),
+    "designation": N_("Ủng hộ có địa chỉ"),
+    "collector": N_("Người thu"),
+    "status": N_("Trạng thái"),
+    "void_reason": N_("Lý do hủy"),
+    "print_count": N_("Số lần in"),
+    "note": N_("Ghi chú"),
+}
+
+
+class _Receipts:
+    """The service as a row source for the lazy model, under the section's current filters."""
+
+    def __init__(self, service: DonationService) -> None:
+        self.service = service
+        self.query = DonationQuery()
+
+    def page_ids(self, *, after: Any, limit: int) -> DonationIdPage:
+        return self.service.page_ids(self.query, after=after, limit=limit)
+
+    def rows(self, ids: list[int]) -> dict[int, DonationRow]:
+        return self.service.rows(ids)
+
+
+class ReceiptModel(LazyTableModel[DonationRow]):
+    """Greys voided receipts so the eye skips them when adding up."""
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role in (Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole) and index.isValid():
+            row = self.row_at(index.row())
+            if row is None or not row.is_void:
+                return None
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return VOID_COLOUR
+            font = QFont()
+            font.setItalic(True)
+            return font
+        return super().data(index, role)
+
+
+def totals_text(totals: DonationTotals) -> str:
+    if totals.count == 0:
+        return _("Chưa có biên nhận còn hiệu lực nào trong phạm vi đang xem.")
+    return _(
+        "Cộng {n} biên nhận còn hiệu lực: tiền mặt {cash} · hiện vật {goods} · tổng cộng {total}"
+    ).format(
+        n=totals.count,
+        cash=format_vnd(totals.cash_vnd),
+        goods=format_vnd(totals.in_kind_vnd),
+        total=format_vnd(totals.total_vnd),
+    )
+
+
+class DonationsSection(QWidget):
+    def __init__(self, services: Services, runner: Runner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._services = services
+        self._runner = runner
+        self.dialog: DonationDialog | None = None
+        self.void_dialog: ReasonDialog | None = None
+        self.history: HistoryDialog | None = None
+        self.campaigns_dialog: CampaignsDialog | None = None
+        self.notice: QMessageBox | None = None
+        self.last_export: Path | None = None
+
+        self.add_button = QPushButton(_("Thêm biên nhận"))
+        self.add_button.setShortcut(QKeySequence(QKeySequence.StandardKey.New))
+        self.add_button.setToolTip(_("Lập biên nhận mới (Ctrl+N)"))
+        set_primary(self.add_button)
+        self.campaigns_button = QPushButton(_("Đợt vận động…"))
+        self.campaigns_button.setToolTip(_("Xem, thêm, sửa các đợt vận động"))
+        self.export_button = QPushButton(_("Xuất Excel…"))
+        self.export_button.setToolTip(_("Xuất danh sách đang xem ra tệp Excel"))
+        header = QHBoxLayout()
+        header.addWidget(title_label(_("Quyên góp")))
+        header.addStretch(1)
+        header.addWidget(self.campaigns_button)
+        header.addWidget(self.export_button)
+        header.addWidget(self.add_button)
+
+        self.period = PeriodFilter(default="year")
+        self.campaign = QComboBox()
+        self.campaign.setMinimumContentsLength(18)
+        self.campaign.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.status = QComboBox()
+        self.status.addItem(_("Mọi trạng thái"), None)
+        for code, label in STATUS_LABELS.items():
+            self.status.addItem(_(label), code)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(_("Tìm số biên nhận hoặc tên nhà hảo tâm (không dấu cũng được)"))
+        self.search.setClearButtonEnabled(True)
+        filters = QHBoxLayout()
+        filters.setSpacing(8)
+        filters.addWidget(self.period)
+        filters.addWidget(self.campaign)
+        filters.addWidget(self.status)
+        filters.addWidget(self.search, 1)
+
+        self.source = _Receipts(services.donations)
+        self.model = ReceiptModel(self.source, COLUMNS, parent=self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 12)
+        horizontal = self.table.horizontalHeader()
+        horizontal.setStretchLastSection(True)
+        horizontal.setHighlightSections(False)
+        for column, width in enumerate(COLUMN_WIDTHS):
+            self.table.setColumnWidth(column, width)
+
+        self.edit_button = QPushButton(_("Xem, sửa…"))
+        self.edit_button.setToolTip(_("Mở biên nhận đang chọn (Enter hoặc nhấp đúp)"))
+        self.void_button = QPushButton(_("Hủy biên nhận…"))
+        self.void_button.setToolTip(_("Đánh dấu biên nhận đang chọn là đã hủy, kèm lý do"))
+        self.history_button = QPushButton(_("Lịch sử thay đổi"))
+        self.totals = QLabel()
+        self.totals.setObjectName("subTitle")
+        self.totals.setWordWrap(True)
+        self.status_line = muted_label("")
+        actions = QHBoxLayout()
+        actions.addWidget(self.totals, 1)
+        actions.addWidget(self.edit_button)
+        actions.addWidget(self.void_button)
+        actions.addWidget(self.history_button)
+
+        self.empty = QLabel()
+        self.empty.setObjectName("muted")
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 16)
+        layout.setSpacing(10)
+        layout.addLayout(header)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty)
+        layout.addLayout(actions)
+        layout.addWidget(self.status_line)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.reload)
+        self.search.textChanged.connect(self._on_search_text_changed)
+        self.search.returnPressed.connect(self._on_search_return_pressed)
+        self.period.changed.connect(self.reload)
+        self.campaign.currentIndexChanged.connect(self._on_filter_changed)
+        self.status.currentIndexChanged.connect(self._on_filter_changed)
+        self.add_button.clicked.connect(self._on_add_button_clicked)
+        self.campaigns_button.clicked.connect(self._on_campaigns_button_clicked)
+        self.export_button.clicked.connect(self._on_export_button_clicked)
+        self.edit_button.clicked.connect(self._on_edit_button_clicked)
+        self.void_button.clicked.connect(self._on_void_button_clicked)
+        self.history_button.clicked.connect(self._on_history_button_clicked)
+        self.table.activated.connect(self._on_table_activated)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
+
+        self._fill_campaigns()
+        self.reload()
+
+    # ---- filters and search -----------------------------------------------------------------
+
+    def focus_search(self) -> bool:
+        self.search.setFocus()
+        self.search.selectAll()
+        return True
+
+    def _fill_campaigns(self) -> None:
+        chosen = self.campaign.currentData()
+        self.campaign.blockSignals(True)
+        self.campaign.clear()
+        self.campaign.addItem(_("Mọi đợt vận động"), None)
+        for campaign in self._services.campaigns.list():
+            self.campaign.addItem(campaign.name, campaign.id)
+        self.campaign.setCurrentIndex(max(0, self.campaign.findData(chosen)))
+        self.campaign.blockSignals(False)
+
+    def query(self) -> DonationQuery:
+        date_from, date_to = self.period.range()
+        return DonationQuery(
+            date_from=date_from,
+            date_to=date_to,
+            campaign_id=self.campaign.currentData(),
+            status=self.status.currentData(),
+            text=self.search.text().strip(),
+        )
+
+    def _on_search_text_changed(self, _text: str) -> None:
+        self._search_timer.start()  # restarting debounces: the list follows once typing pauses
+
+    def _on_search_return_pressed(self) -> None:
+        self.reload()
+
+    def _on_filter_changed(self, _index: int) -> None:
+        self.reload()
+
+    def reload(self, select_id: int | None = None) -> None:
+        """Shows the list again under the current filters, and its totals."""
+        self._search_timer.stop()
+        query = self.query()
+        self.source.query = query
+        self.model.reload()
+        if select_id is not None:
+            position = self.model.position_of(select_id)
+            if position is not None:
+                self.table.selectRow(position)
+                self.table.scrollTo(self.model.index(position, 0))
+        self._on_selection_changed()
+        empty = self.model.rowCount() == 0
+        if query.text:
+            hint = _("Không có biên nhận nào khớp với “{text}” trong phạm vi đang lọc.").format(
+                text=query.text
+            )
+        else:
+            hint = _("Chưa có biên nhận nào trong phạm vi đang lọc. Bấm “Thêm biên nhận” (Ctrl+N) để lập.")
+        self.empty.setText(hint if empty else "")
+        self.empty.setVisible(empty)
+        self._load_totals()
+
+    def _load_totals(self) -> None:
+        donations, query = self._services.donations, self.source.query
+        Op(self, lambda _p: donations.totals(query), writes=False).success(self._on_totals_loaded).run(
+            self._runner
+        )
+
+    def _on_totals_loaded(self, totals: DonationTotals) -> None:
+        self.totals.setText(totals_text(totals))
+
+    # ---- the selected receipt ---------------------------------------------------------------
+
+    def current(self) -> DonationRow | None:
+        index = self.table.currentIndex()
+        if not index.isValid() or not self.table.selectionModel().isRowSelected(index.row(), QModelIndex()):
+            return None
+        return self.model.row_at(index.row())
+
+    def _on_selection_changed(self, *_args: object) -> None:
+        row = self.current()
+        self.edit_button.setEnabled(row is not None)
+        self.history_button.setEnabled(row is not None)
+        self.void_button.setEnabled(row is not None and not row.is_void)
+        self.edit_button.setText(_("Xem…") if row is not None and row.is_void else _("Xem, sửa…"))
+
+    def _on_table_activated(self, index: QModelIndex) -> None:
+        row = self.model.row_at(index.row())
+        if row is not None:
+            self._open_dialog(row)
+
+    def _on_edit_button_clicked(self) -> None:
+        row = self.current()
+        if row is not None:
+            self._open_dialog(row)
+
+    # ---- add and edit -----------------------------------------------------------------------
+
+    def _on_add_button_clicked(self) -> None:
+        self._open_dialog(None)
+
+    def _open_dialog(self, row: DonationRow | None) -> None:
+        if row is not None:
+            row = self._services.donations.get(row.id)  # the list's copy may predate a print
+        self.dialog = DonationDialog(self._services, self._runner, row, self)
+        self.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.dialog.saved.connect(self._on_created if row is None else self._on_edited)
+        self.dialog.open()
+
+    def _on_created(self, row: DonationRow) -> None:
+        self.reload(select_id=row.id)
+        self._offer_receipt(row)
+
+    def _on_edited(self, row: DonationRow) -> None:
+        self.model.invalidate([row.id])
+        self._load_totals()
+        if row.warnings:
+            self._notify(_("Đã lưu biên nhận {code}. Xin lưu ý:").format(code=row.receipt_code), row.warnings)
+
+    def _offer_receipt(self, row: DonationRow) -> None:
+        """After a new receipt is saved: tells its number. The certificates module will offer to
+        print the receipt from here."""
+        details = [
+            _("Nhà hảo tâm: {donor}").format(donor=row.donor_name),
+            _("Tổng trị giá: {total}").format(total=format_vnd(row.total_vnd)),
+            *row.warnings,
+        ]
+        self._notify(
+            _("Đã lưu biên nhận số {code}.").format(code=row.receipt_code),
+            details,
+            icon=QMessageBox.Icon.Warning if row.warnings else QMessageBox.Icon.Information,
+        )
+
+    def _notify(
+        self, text: str, details: Any, *, icon: QMessageBox.Icon = QMessageBox.Icon.Information
+    ) -> None:
+        self.notice = QMessageBox(icon, _("Đã lưu"), text, QMessageBox.StandardButton.Ok, self)
+        self.notice.setInformativeText("\n".join(details))
+        translate_buttons(self.notice)
+        self.notice.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.notice.open()
+
+    # ---- void and history -------------------------------------------------------------------
+
+    def _on_void_button_clicked(self) -> None:
+        row = self.current()
+        if row is None or row.is_void:
+            return
+        donations = self._services.donations
+        donation_id = row.id
+        self.void_dialog = ReasonDialog(
+            self._runner,
+            _("Hủy biên nhận {code}").format(code=row.receipt_code),
+            _(
+                "Biên nhận {code} ({donor}, {total}) sẽ được đánh dấu đã hủy. Số biên nhận vẫn được giữ và "
+                "không cấp lại cho biên nhận khác; hiện vật của biên nhận (nếu có) được trừ khỏi kho."
+            ).format(code=row.receipt_code, donor=row.donor_name, total=format_vnd(row.total_vnd)),
+            _("Hủy biên nhận"),
+            lambda reason: donations.void(donation_id, reason),
+            self,
+            placeholder=_("Ví dụ: ghi sai số tiền, đã lập lại biên nhận số …"),
+            missing=_("Hãy ghi lý do hủy biên nhận (ví dụ: ghi sai số tiền, lập lại biên nhận số …)."),
+        )
+        self.void_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.void_dialog.done_with.connect(self._on_voided)
+        self.void_dialog.open()
+
+    def _on_voided(self, row: DonationRow) -> None:
+        self.model.invalidate([row.id])
+        self._on_selection_changed()
+        self._load_totals()
+        self.status_line.setText(
+            _("Đã hủy biên nhận {code}. Lý do: {reason}").format(
+                code=row.receipt_code, reason=row.void_reason
+            )
+        )
+
+    def _on_history_button_clicked(self) -> None:
+        row = self.current()
+        if row is None:
+            return
+        self.history = HistoryDialog(
+            self._services,
+            "donations",
+            row.uuid,
+            _("Biên nhận {code} — {donor}").format(code=row.receipt_code, donor=row.donor_name),
+            HISTORY_LABELS,
+            self,
+            formatters={
+                "cash_vnd": lambda v: format_vnd(int(v)) if isinstance(v, int) else plain_value(v),
+                "channel": lambda v: _(DONATION_CHANNELS.get(str(v), str(v))) if v else plain_value(v),
+                "status": lambda v: _(STATUS_LABELS.get(str(v), str(v))) if v else plain_value(v),
+                "donor_id": self._person_name,
+                "campaign_id": self._campaign_name,
+            },
+        )
+        self.history.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.history.open()
+
+    def _person_name(self, value: object) -> str:
+        if not isinstance(value, int):
+            return plain_value(value)
+        try:
+            return self._services.people.get(value).full_name
+        except NotFoundError:
+            return plain_value(value)
+
+    def _campaign_name(self, value: object) -> str:
+        if not isinstance(value, int):
+            return plain_value(value)
+        try:
+            return self._services.campaigns.get(value).name
+        except NotFoundError:
+            return plain_value(value)
+
+    # ---- campaigns and export ---------------------------------------------------------------
+
+    def _on_campaigns_button_clicked(self) -> None:
+        self.campaigns_dialog = CampaignsDialog(self._services, self._runner, self)
+        self.campaigns_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.campaigns_dialog.changed.connect(self._on_campaigns_changed)
+        self.campaigns_dialog.open()
+
+    def _on_campaigns_changed(self) -> None:
+        self._fill_campaigns()
+        self.reload()  # a renamed campaign shows in the list's column
+
+    def _on_export_button_clicked(self) -> None:
+        path = ask_path(self, _("quyen-gop-{day}.xlsx").format(day=date.today().strftime("%Y%m%d")))
+        if path is not None:
+            self.export_to(path)
+
+    def export_to(self, path: Path) -> None:
+        """Writes the current view (every row under the filters, not only those scrolled to)."""
+        ExcelExport(
+            self,
+            self.model,
+            _("Danh sách biên nhận quyên góp"),
+            money_columns=MONEY_COLUMNS,
+            footer=[self.totals.text()],
+        ).run(self._runner, path, self._on_exported)
+
+    def _on_exported(self, path: Path) -> None:
+        self.last_export = path
+        self.status_line.setText(_("Đã xuất danh sách ra tệp {path}").format(path=path))

@@ -122,3 +122,28 @@ def test_certificates_issue_then_verify_offline_and_tampered(
     tampered = qr[:-1] + ("A" if qr[-1] != "A" else "B")
     code, out, _ = run(capsys, "certificates", "verify", tampered, "--key", key, "--json")
     assert code == 1 and json.loads(out)["code"] == "CERTIFICATE_INVALID"
+
+
+def test_export_verify_and_tampered_bundle(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import openpyxl
+
+    db = str(tmp_path / "demo.sqlite3")
+    run(capsys, "demo", "--db", db, "--people", "30", "--seed", "4")
+    bundle, key = tmp_path / "goi.xlsx", tmp_path / "khoa.xlsx"
+    code, _, err = run(capsys, "export", "--db", db, "--period", "2026-10", "--out", str(bundle))
+    assert code == 1 and err.startswith("PASSPHRASE_REQUIRED: ") and not bundle.exists()
+    monkeypatch.setenv("REDCROSS_PASSPHRASE", "mat-khau-chi-hoi")
+    code, out, _ = run(capsys, "export", "--db", db, "--period", "2026-10", "--out", str(bundle), "--json")
+    assert code == 0 and json.loads(out)["result"]["seq"] == 1
+    assert run(capsys, "keys", "export", "--db", db, "--out", str(key))[0] == 0
+    code, out, _ = run(capsys, "verify", str(bundle), "--key", str(key), "--json")
+    assert code == 0 and json.loads(out)["result"]["authenticated"] is True
+    book = openpyxl.load_workbook(bundle)
+    sheet = book["Quyên góp"]
+    column = [c.value for c in sheet[1]].index(next(v for v in (c.value for c in sheet[1]) if "Tiền" in str(v))) + 1
+    sheet.cell(2, column).value = int(sheet.cell(2, column).value or 0) + 1000
+    book.save(bundle)
+    code, out, _ = run(capsys, "verify", str(bundle), "--key", str(key))
+    assert code == 1 and "CONTENT_MISMATCH" in out and "dòng 2" in out

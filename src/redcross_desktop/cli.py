@@ -30,7 +30,9 @@ from .core.vn import parse_date
 from .services.certificates import CertificateRequest
 from .services.container import Services
 from .services.donations import DonationQuery
+from .services.bundles import load_trusted_key
 from .services.keys import KeyRow
+from .sync.verify import TrustedKey, render_verification, verify_bundle
 
 log = logging.getLogger(__name__)
 
@@ -286,6 +288,55 @@ def cmd_certificates_verify(args: argparse.Namespace, paths: AppPaths) -> Any:
     return check
 
 
+def cmd_export(args: argparse.Namespace, paths: AppPaths) -> Any:
+    services = open_store(args.db, paths)
+    try:
+        passphrase = read_passphrase(_("Mật khẩu khóa ký: "))
+        result = services.bundles.export(args.period, args.out, passphrase, ConsoleProgress())
+    finally:
+        services.close()
+    if not args.json:
+        say(_("Đã xuất gói dữ liệu số {seq} kỳ {period} vào {path}.").format(seq=result.seq, period=result.period, path=result.path))
+        say(_("Các kỳ trong gói: {periods}").format(periods=", ".join(result.periods_included)))
+        say(_("Mã vân tay khóa ký: {fp}").format(fp=result.fingerprint))
+    return result
+
+
+def _trusted_key(text: str) -> TrustedKey:
+    if Path(text).is_file():
+        return load_trusted_key(Path(text))
+    try:
+        return TrustedKey(parse_public_key(text))
+    except ValueError as exc:
+        raise ValidationError(_("Khóa công khai không hợp lệ: hãy dùng tệp đăng ký khóa hoặc chuỗi khóa của chi hội.")) from exc
+
+
+def cmd_verify(args: argparse.Namespace, paths: AppPaths) -> Any:
+    if not args.bundle.is_file():
+        raise NotFoundError(_("Không tìm thấy tệp {path}.").format(path=args.bundle))
+    result = verify_bundle(args.bundle, trusted_key=_trusted_key(args.key) if args.key else None)
+    if not args.json:
+        for line in render_verification(result):
+            say(line)
+    if result.severity in ("OK", "WARN"):
+        return result
+    if args.json:
+        emit_json({"ok": False, "code": result.code, "result": result})
+    raise _SilentExit(1)
+
+
+def cmd_keys_export(args: argparse.Namespace, paths: AppPaths) -> Any:
+    services = open_store(args.db, paths)
+    try:
+        reg = services.bundles.export_key_file(args.out, read_passphrase(_("Mật khẩu khóa ký: ")))
+    finally:
+        services.close()
+    if not args.json:
+        say(_("Đã ghi tệp đăng ký khóa vào {path}. Gửi tệp này cho Hội cấp tỉnh;").format(path=args.out))
+        say(_("đọc mã vân tay qua điện thoại hoặc gửi kèm biểu mẫu có chữ ký: {fp}").format(fp=reg.fingerprint))
+    return {"out": str(args.out), "branch_code": reg.branch_code, "key_id": reg.key_id, "fingerprint": reg.fingerprint}
+
+
 def cmd_db_upgrade(args: argparse.Namespace, paths: AppPaths) -> Any:
     from .db.engine import store_url
     from .db.migrate import head_revision, upgrade_database
@@ -375,6 +426,17 @@ def build_parser(paths: AppPaths) -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, required=True)
     p.set_defaults(handler=cmd_disclosure)
 
+    p = sub.add_parser("export", parents=[common], help=_("xuất gói dữ liệu đã ký gửi Hội cấp tỉnh"))
+    _add_db(p, paths)
+    p.add_argument("--period", required=True, help=_("kỳ báo cáo YYYY-MM"))
+    p.add_argument("--out", type=Path, required=True)
+    p.set_defaults(handler=cmd_export)
+
+    p = sub.add_parser("verify", parents=[common], help=_("kiểm tra một gói dữ liệu (chữ ký, nội dung)"))
+    p.add_argument("bundle", type=Path)
+    p.add_argument("--key", help=_("khóa công khai của chi hội: tệp đăng ký khóa hoặc chuỗi khóa"))
+    p.set_defaults(handler=cmd_verify)
+
     certs = sub.add_parser("certificates", parents=[common], help=_("giấy chứng nhận, thư cảm ơn, biên nhận"))
     certs_sub = certs.add_subparsers(dest="certificates_command", required=True, metavar=_("LỆNH"))
     p = certs_sub.add_parser("issue", parents=[common], help=_("cấp (đánh số, ký, in) giấy chứng nhận hoặc in biên nhận"))
@@ -398,6 +460,10 @@ def build_parser(paths: AppPaths) -> argparse.ArgumentParser:
     p = keys_sub.add_parser("show", parents=[common], help=_("mã khóa, mã vân tay, mã QR"))
     _add_db(p, paths)
     p.set_defaults(handler=cmd_keys_show)
+    p = keys_sub.add_parser("export", parents=[common], help=_("ghi tệp đăng ký khóa công khai gửi Hội cấp tỉnh"))
+    _add_db(p, paths)
+    p.add_argument("--out", type=Path, required=True)
+    p.set_defaults(handler=cmd_keys_export)
     p = keys_sub.add_parser("create", parents=[common], help=_("tạo khóa ký (mật khẩu từ REDCROSS_PASSPHRASE)"))
     _add_db(p, paths)
     p.set_defaults(handler=cmd_keys_create)

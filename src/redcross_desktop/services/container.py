@@ -12,6 +12,7 @@ from .activities import ActivityService
 from .audit import AuditService
 from .blood import BloodService
 from .branch import BranchRow, BranchService
+from .bundles import BundleService
 from .campaigns import CampaignService
 from .certificates import CertificateService
 from .context import ServiceContext
@@ -50,6 +51,7 @@ class Services:
     records: RecordsImportService
     reports: ReportService
     certificates: CertificateService
+    bundles: BundleService
 
     @classmethod
     def build(cls, engine: Engine, branch: BranchRow, *, actor: str) -> Services:
@@ -76,6 +78,7 @@ class Services:
             records=RecordsImportService(ctx),
             reports=ReportService(ctx),
             certificates=CertificateService(ctx),
+            bundles=BundleService(ctx),
         )
 
     def close(self) -> None:

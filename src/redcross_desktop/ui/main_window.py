@@ -25,12 +25,14 @@ from ..core.paths import AppPaths
 from ..services.container import Services
 from .sections.activities import ActivitiesSection
 from .sections.blood import BloodSection
+from .sections.certificates import CertificatesSection
 from .sections.donations import DonationsSection
 from .sections.members import MembersSection
 from .sections.overview import OverviewSection
 from .sections.people import PeopleSection
 from .sections.placeholder import PlaceholderSection
 from .sections.relief import ReliefSection
+from .sections.reports import ReportsSection
 from .sections.settings import SettingsSection
 from .sections.stock import StockSection
 from .state import UiState
@@ -175,6 +177,8 @@ class MainWindow(QMainWindow):
             "blood": lambda: BloodSection(services, runner),
             "members": lambda: MembersSection(services, runner),
             "activities": lambda: ActivitiesSection(services, runner),
+            "reports": lambda: ReportsSection(services, runner),
+            "certificates": lambda: CertificatesSection(services, runner),
             "settings": lambda: SettingsSection(services, runner, paths=paths, state=state),
         }
         self.sections: dict[str, QWidget] = {}

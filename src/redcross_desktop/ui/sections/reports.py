@@ -187,8 +187,9 @@ class ReportsSection(QWidget):
         self.reopen_button.clicked.connect(self._on_reopen_button_clicked)
         self.export_button.clicked.connect(self._on_export_button_clicked)
         self.disclosure_button.clicked.connect(self._on_disclosure_button_clicked)
-        self.model.edit_requested.connect(self._on_model_edit_requested)
-        self.model.edit_refused.connect(self._on_model_edit_refused)
+        # Queued: the save reloads the model, which must wait until the view has closed its editor.
+        self.model.edit_requested.connect(self._on_model_edit_requested, Qt.ConnectionType.QueuedConnection)
+        self.model.edit_refused.connect(self._on_model_edit_refused, Qt.ConnectionType.QueuedConnection)
         self._show_period_fields()
         self._show_actions()
 

@@ -21,21 +21,78 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import latencies_ms, summary  # noqa: E402
-
 from redcross_desktop.bootstrap import init_store, open_store  # noqa: E402
 from redcross_desktop.core.paths import AppPaths  # noqa: E402
 from redcross_desktop.core.vn import fold, name_sort_key  # noqa: E402
 from redcross_desktop.db.base import new_uuid  # noqa: E402
 from redcross_desktop.db.repositories.people import search_terms  # noqa: E402
 
-FAMILY = ["Nguyễn"] * 38 + ["Trần"] * 11 + ["Lê"] * 9 + ["Phạm"] * 7 + ["Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng",
-          "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"] * 2
+FAMILY = (
+    ["Nguyễn"] * 38
+    + ["Trần"] * 11
+    + ["Lê"] * 9
+    + ["Phạm"] * 7
+    + ["Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"] * 2
+)
 MIDDLE = ["Văn", "Thị", "Đức", "Minh", "Ngọc", "Thanh", "Hữu", "Quang", "Thu", "Xuân"]
-GIVEN = ["An", "Bình", "Cường", "Dũng", "Đức", "Giang", "Hà", "Hải", "Hạnh", "Hằng", "Hiếu", "Hoa", "Hùng", "Hương",
-         "Huy", "Khánh", "Lan", "Linh", "Long", "Mai", "Nam", "Nga", "Ngân", "Phong", "Phúc", "Phương", "Quân",
-         "Sơn", "Thảo", "Thắng", "Thành", "Thủy", "Trang", "Tuấn", "Uyên", "Việt", "Vinh", "Yến", "Ánh", "Ậu"]
-QUERIES = ["nguyen van duc", "nguyen", "tran thi h", "le", "pham minh", "duc", "hoang ngoc anh", "vu thanh thuy",
-           "0912", "ng v", "bui xuan", "thi", "dang huu long", "0987654"]
+GIVEN = [
+    "An",
+    "Bình",
+    "Cường",
+    "Dũng",
+    "Đức",
+    "Giang",
+    "Hà",
+    "Hải",
+    "Hạnh",
+    "Hằng",
+    "Hiếu",
+    "Hoa",
+    "Hùng",
+    "Hương",
+    "Huy",
+    "Khánh",
+    "Lan",
+    "Linh",
+    "Long",
+    "Mai",
+    "Nam",
+    "Nga",
+    "Ngân",
+    "Phong",
+    "Phúc",
+    "Phương",
+    "Quân",
+    "Sơn",
+    "Thảo",
+    "Thắng",
+    "Thành",
+    "Thủy",
+    "Trang",
+    "Tuấn",
+    "Uyên",
+    "Việt",
+    "Vinh",
+    "Yến",
+    "Ánh",
+    "Ậu",
+]
+QUERIES = [
+    "nguyen van duc",
+    "nguyen",
+    "tran thi h",
+    "le",
+    "pham minh",
+    "duc",
+    "hoang ngoc anh",
+    "vu thanh thuy",
+    "0912",
+    "ng v",
+    "bui xuan",
+    "thi",
+    "dang huu long",
+    "0987654",
+]
 
 
 def fill(db: Path, people: int, seed: int) -> None:
@@ -48,7 +105,19 @@ def fill(db: Path, people: int, seed: int) -> None:
         ho, dem, ten = rng.choice(FAMILY), rng.choice(MIDDLE), rng.choice(GIVEN)
         full = f"{ho} {dem} {ten}"
         phone = f"09{rng.randrange(10**8):08d}"
-        batch.append((new_uuid(), "01-00070", full, ho, dem, ten, phone, f"{fold(full)} {phone}", name_sort_key(ho, dem, ten)))
+        batch.append(
+            (
+                new_uuid(),
+                "01-00070",
+                full,
+                ho,
+                dem,
+                ten,
+                phone,
+                f"{fold(full)} {phone}",
+                name_sort_key(ho, dem, ten),
+            )
+        )
         if len(batch) == 50_000 or i == people - 1:
             conn.executemany(
                 "INSERT INTO people (uuid, origin_branch, version, deleted, updated_at, full_name, ho, dem, ten, phone,"
@@ -90,7 +159,9 @@ def main() -> None:
         ).fetchall()
         ids = [r[0] for r in rows]
         marks = ",".join("?" * len(ids))
-        return raw.execute(f"SELECT * FROM people WHERE id IN ({marks}) ORDER BY sort_key, id", ids).fetchall()
+        return raw.execute(
+            f"SELECT * FROM people WHERE id IN ({marks}) ORDER BY sort_key, id", ids
+        ).fetchall()
 
     for q in QUERIES:  # warm the page cache for both
         services.people.search(q)
@@ -101,7 +172,9 @@ def main() -> None:
     print(f"people: {services.people.count():,}; queries: {len(QUERIES)} x {args.rounds} rounds")
     print(f"app search   median {app_med:6.2f} ms   p95 {app_p95:6.2f} ms")
     print(f"raw sqlite3  median {raw_med:6.2f} ms   p95 {raw_p95:6.2f} ms")
-    print(f"ratio app/raw: median {app_med / raw_med:.2f}x   p95 {app_p95 / raw_p95:.2f}x   (target p95 < 50 ms)")
+    print(
+        f"ratio app/raw: median {app_med / raw_med:.2f}x   p95 {app_p95 / raw_p95:.2f}x   (target p95 < 50 ms)"
+    )
     for q in QUERIES:
         per = latencies_ms(lambda x: services.people.search(x, limit=200), [q], 5)
         print(f"  {q!r:22} hits {len(services.people.search(q)):4d}  median {summary(per)[0]:6.2f} ms")

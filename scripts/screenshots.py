@@ -17,6 +17,8 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before Qt loads
 
+import screens_donations  # noqa: E402 - beside this script
+import screenshots_reports  # noqa: E402 - beside this script
 from PySide6.QtCore import QCoreApplication, Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
@@ -99,6 +101,7 @@ def main() -> int:
         try:
             for person in PEOPLE:
                 services.people.create(person)
+            screens_donations.seed(services)
             window = MainWindow(services, InlineTaskRunner())
             window.resize(*SIZE)
             window.show()
@@ -127,6 +130,8 @@ def main() -> int:
             dialog.birth.setText("31/02/1990")
             save(dialog, args.out / "02d-person-dialog-errors.png")
             dialog.reject()
+            screens_donations.shoot(window, args.out, save)
+            screenshots_reports.shoot(window, services, args.out, save, Path(tmp))
             window.close()
         finally:
             services.close()

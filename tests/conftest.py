@@ -34,8 +34,13 @@ def branch_template(tmp_path_factory: pytest.TempPathFactory, migrated_template:
     paths = AppPaths.under(tmp_path_factory.mktemp("branch")).ensure()
     shutil.copy(migrated_template, paths.database)
     services = init_store(
-        paths.database, paths, province=PROVINCE, commune=COMMUNE, actor="test-officer",
-        chair_name="Nguyễn Thị Hoa", officer_name="Trần Văn Nam",
+        paths.database,
+        paths,
+        province=PROVINCE,
+        commune=COMMUNE,
+        actor="test-officer",
+        chair_name="Nguyễn Thị Hoa",
+        officer_name="Trần Văn Nam",
     )
     services.close()
     return paths.database

@@ -28,7 +28,9 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 def test_init_then_search_in_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = str(tmp_path / "b.sqlite3")
-    code, out, _ = run(capsys, "init", "--db", db, "--province", "01", "--commune", "00070", "--chair", "Lê Thị Hoa")
+    code, out, _ = run(
+        capsys, "init", "--db", db, "--province", "01", "--commune", "00070", "--chair", "Lê Thị Hoa"
+    )
     assert code == 0 and "Hội Chữ thập đỏ phường Hoàn Kiếm" in out
     code, out, _ = run(capsys, "search", "--db", db, "nguyen van duc", "--json")
     assert code == 0
@@ -86,7 +88,9 @@ def test_db_upgrade_reports_head(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert json.loads(out)["result"]["upgraded"] is False
 
 
-def test_report_json_lists_every_indicator_and_close_reopen(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_report_json_lists_every_indicator_and_close_reopen(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     db = str(tmp_path / "b.sqlite3")
     run(capsys, "init", "--db", db, "--province", "01", "--commune", "00070")
     out_file = tmp_path / "bao-cao.xlsx"
@@ -99,7 +103,9 @@ def test_report_json_lists_every_indicator_and_close_reopen(tmp_path: Path, caps
     assert run(capsys, "period", "close", "--db", db, "--period", "2026-10")[0] == 0
     code, _, err = run(capsys, "period", "reopen", "--db", db, "--period", "2026-10")
     assert code == 1 and err.startswith("VALIDATION_FAILED: ")  # a reason is required
-    code, out, _ = run(capsys, "period", "reopen", "--db", db, "--period", "2026-10", "--reason", "Bổ sung biên nhận")
+    code, out, _ = run(
+        capsys, "period", "reopen", "--db", db, "--period", "2026-10", "--reason", "Bổ sung biên nhận"
+    )
     assert code == 0 and "mở lại" in out
 
 
@@ -112,10 +118,14 @@ def test_certificates_issue_then_verify_offline_and_tampered(
     run(capsys, "keys", "create", "--db", db)
     key = json.loads(run(capsys, "keys", "show", "--db", db, "--json")[1])["result"]["qr_text"]
     pdf = tmp_path / "tnv.pdf"
-    code, out, _ = run(capsys, "certificates", "issue", "--db", db, "--kind", "volunteer", "--out", str(pdf), "--json")
+    code, out, _ = run(
+        capsys, "certificates", "issue", "--db", db, "--kind", "volunteer", "--out", str(pdf), "--json"
+    )
     issued = json.loads(out)["result"]["certificates"]
     assert code == 0 and pdf.read_bytes().startswith(b"%PDF") and issued
-    assert [c["serial"] for c in issued] == [f"TN-{issued[0]['serial'][3:7]}-{n:06d}" for n in range(1, len(issued) + 1)]
+    assert [c["serial"] for c in issued] == [
+        f"TN-{issued[0]['serial'][3:7]}-{n:06d}" for n in range(1, len(issued) + 1)
+    ]
     qr = issued[0]["qr_text"]
     code, out, _ = run(capsys, "certificates", "verify", qr, "--key", key)
     assert code == 0 and issued[0]["recipient"] in out
@@ -142,7 +152,9 @@ def test_export_verify_and_tampered_bundle(
     assert code == 0 and json.loads(out)["result"]["authenticated"] is True
     book = openpyxl.load_workbook(bundle)
     sheet = book["Quyên góp"]
-    column = [c.value for c in sheet[1]].index(next(v for v in (c.value for c in sheet[1]) if "Tiền" in str(v))) + 1
+    column = [c.value for c in sheet[1]].index(
+        next(v for v in (c.value for c in sheet[1]) if "Tiền" in str(v))
+    ) + 1
     sheet.cell(2, column).value = int(sheet.cell(2, column).value or 0) + 1000
     book.save(bundle)
     code, out, _ = run(capsys, "verify", str(bundle), "--key", str(key))

@@ -18,6 +18,7 @@ from functools import partial
 from pathlib import Path
 from typing import TypeVar, cast
 
+import shiboken6
 from PySide6.QtCore import QEventLoop, QLockFile, QObject
 from PySide6.QtWidgets import QApplication, QMessageBox, QWizard
 
@@ -106,14 +107,20 @@ def _lock(lock_dir: Path, db: str | Path) -> StoreLock:
     raise StartupAborted(1)
 
 
-def _first_run(db: str | Path, default: AppPaths, runner: TaskRunner, state: UiState) -> FirstRunWizard:
+def _first_run(
+    db: str | Path, default: AppPaths, runner: TaskRunner, state: UiState
+) -> tuple[Services | None, bool]:
     """The first-run wizard on a store without a branch: it creates the branch, or the officer
     chooses the demo branch, or quits."""
     wizard = FirstRunWizard(db, default, runner, state=state, language=state.language_or_default())
     accepted = wizard.exec() == QWizard.DialogCode.Accepted
-    if not accepted and wizard.services is None:
+    services, demo = wizard.services, wizard.demo_chosen
+    # Deleted here, on the GUI thread: left to Python's garbage collector, its widgets could be
+    # destroyed on whichever thread happens to run a collection, which crashes Qt.
+    shiboken6.delete(wizard)
+    if not accepted and services is None:
         raise StartupAborted(1)
-    return wizard
+    return services, demo
 
 
 def _in_background(runner: TaskRunner, label: str, work: Callable[[Progress], T]) -> T:
@@ -156,9 +163,9 @@ def _open(
             runner, _("Đang mở dữ liệu…"), lambda _progress: open_store(db, default, server_upgrade=False)
         )
     except NoBranchError:
-        wizard = _first_run(db, default, runner, state)
-        if wizard.services is not None:
-            return wizard.services, lock, False
+        created, _demo = _first_run(db, default, runner, state)
+        if created is not None:
+            return created, lock, False
         del lock  # the demo branch has its own store and lock
         return (*_open_demo(default, runner), True)
     return services, lock, False

@@ -29,7 +29,9 @@ log = logging.getLogger(__name__)
 def setup_logging(paths: AppPaths, *, verbose: bool = False) -> Path:
     paths.ensure()
     log_file = paths.log_dir / "redcross.log"
-    handler = logging.handlers.RotatingFileHandler(log_file, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+    handler = logging.handlers.RotatingFileHandler(
+        log_file, maxBytes=2_000_000, backupCount=5, encoding="utf-8"
+    )
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.handlers = [h for h in root.handlers if not isinstance(h, logging.handlers.RotatingFileHandler)]
@@ -45,7 +47,9 @@ def current_actor() -> str:
         return "officer"
 
 
-def prepare_store(db: str | Path | None, paths: AppPaths, *, server_upgrade: bool = True) -> tuple[URL, Engine]:
+def prepare_store(
+    db: str | Path | None, paths: AppPaths, *, server_upgrade: bool = True
+) -> tuple[URL, Engine]:
     """Resolve `--db`, migrate to head (with a backup first) and return an engine."""
     url = store_url(db if db is not None else paths.database)
     if (file := sqlite_file(url)) is not None:
@@ -111,9 +115,16 @@ def create_demo_store(
 ) -> DemoSummary:
     """A new, realistic demo branch (Phường Hoàn Kiếm, Hà Nội) filled with 24 months of records."""
     services = init_store(
-        db, paths, province=DEMO_PROVINCE, commune=DEMO_COMMUNE, actor="demo",
-        chair_name="Nguyễn Thị Thu Hà", officer_name="Trần Minh Quân", officer_title="Cán bộ chuyên trách",
-        address="Số 1 phố Lý Thái Tổ, phường Hoàn Kiếm, Hà Nội", phone="02438250000",
+        db,
+        paths,
+        province=DEMO_PROVINCE,
+        commune=DEMO_COMMUNE,
+        actor="demo",
+        chair_name="Nguyễn Thị Thu Hà",
+        officer_name="Trần Minh Quân",
+        officer_title="Cán bộ chuyên trách",
+        address="Số 1 phố Lý Thái Tổ, phường Hoàn Kiếm, Hà Nội",
+        phone="02438250000",
     )
     try:
         return fill_demo(services, people=people, seed=seed, progress=progress or NullProgress(), today=today)

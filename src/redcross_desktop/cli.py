@@ -27,10 +27,10 @@ from .core.i18n import _, set_language
 from .core.paths import AppPaths
 from .core.progress import ConsoleProgress
 from .core.vn import parse_date
+from .services.bundles import load_trusted_key
 from .services.certificates import CertificateRequest
 from .services.container import Services
 from .services.donations import DonationQuery
-from .services.bundles import load_trusted_key
 from .services.keys import KeyRow
 from .sync.verify import TrustedKey, render_verification, verify_bundle
 
@@ -65,12 +65,22 @@ def say(text: str) -> None:
 
 
 def cmd_init(args: argparse.Namespace, paths: AppPaths) -> Any:
-    details = {k: v for k, v in (("name", args.name), ("chair_name", args.chair), ("officer_name", args.officer)) if v}
-    services = init_store(args.db, paths, province=args.province, commune=args.commune, mode=args.mode, **details)
+    details = {
+        k: v
+        for k, v in (("name", args.name), ("chair_name", args.chair), ("officer_name", args.officer))
+        if v
+    }
+    services = init_store(
+        args.db, paths, province=args.province, commune=args.commune, mode=args.mode, **details
+    )
     try:
         branch = services.branch
         if not args.json:
-            say(_("Đã khởi tạo {name} (mã đơn vị {code}) tại {db}.").format(name=branch.name, code=branch.branch_code, db=args.db))
+            say(
+                _("Đã khởi tạo {name} (mã đơn vị {code}) tại {db}.").format(
+                    name=branch.name, code=branch.branch_code, db=args.db
+                )
+            )
         return {"branch": branch, "db": str(args.db)}
     finally:
         services.close()
@@ -93,13 +103,21 @@ def read_passphrase(prompt: str) -> str:
     if sys.stdin.isatty():
         return getpass.getpass(prompt)
     raise PassphraseRequiredError(
-        _("Cần mật khẩu khóa ký. Đặt biến môi trường REDCROSS_PASSPHRASE hoặc chạy lệnh trong cửa sổ dòng lệnh.")
+        _(
+            "Cần mật khẩu khóa ký. Đặt biến môi trường REDCROSS_PASSPHRASE hoặc chạy lệnh trong cửa sổ dòng lệnh."
+        )
     )
 
 
 def _key_payload(row: KeyRow) -> dict[str, object]:
-    return {"branch_code": row.branch_code, "key_id": row.key_id, "fingerprint": row.fingerprint,
-            "qr_text": row.qr_text, "public_key": row.public_key_b64, "created_at": row.created_at}
+    return {
+        "branch_code": row.branch_code,
+        "key_id": row.key_id,
+        "fingerprint": row.fingerprint,
+        "qr_text": row.qr_text,
+        "public_key": row.public_key_b64,
+        "created_at": row.created_at,
+    }
 
 
 def cmd_keys_show(args: argparse.Namespace, paths: AppPaths) -> Any:
@@ -128,7 +146,9 @@ def cmd_keys_create(args: argparse.Namespace, paths: AppPaths) -> Any:
 
 
 def cmd_demo(args: argparse.Namespace, paths: AppPaths) -> Any:
-    summary = create_demo_store(args.db, paths, people=args.people, seed=args.seed, progress=ConsoleProgress())
+    summary = create_demo_store(
+        args.db, paths, people=args.people, seed=args.seed, progress=ConsoleProgress()
+    )
     if not args.json:
         say(_("Đã tạo chi hội mẫu tại {db}:").format(db=args.db))
         for label, count in summary.counts.items():
@@ -156,7 +176,11 @@ def cmd_template(args: argparse.Namespace, paths: AppPaths) -> Any:
 
     write_template(args.out)
     if not args.json:
-        say(_("Đã ghi mẫu nhập liệu vào {path}. Điền dữ liệu rồi dùng 'redcross records import'.").format(path=args.out))
+        say(
+            _("Đã ghi mẫu nhập liệu vào {path}. Điền dữ liệu rồi dùng 'redcross records import'.").format(
+                path=args.out
+            )
+        )
     return {"out": str(args.out)}
 
 
@@ -182,7 +206,11 @@ def cmd_report(args: argparse.Namespace, paths: AppPaths) -> Any:
     finally:
         services.close()
     if not args.json:
-        say(_("Báo cáo {label} — danh mục chỉ tiêu {version}").format(label=report.period_label, version=report.catalogue_version))
+        say(
+            _("Báo cáo {label} — danh mục chỉ tiêu {version}").format(
+                label=report.period_label, version=report.catalogue_version
+            )
+        )
         for line in report.lines:
             value = "" if line.month is None else f"{line.month:,}".replace(",", ".")
             label = f"  – {line.label}" if line.disagg else line.label
@@ -194,8 +222,16 @@ def cmd_report(args: argparse.Namespace, paths: AppPaths) -> Any:
         "catalogue_version": report.catalogue_version,
         "closed": report.closed,
         "indicators": [
-            {"code": line.code, "disagg": line.disagg, "label": line.label, "unit": line.unit, "value": line.month,
-             "ytd": line.ytd, "last_year": line.last_year, "plan": line.plan}
+            {
+                "code": line.code,
+                "disagg": line.disagg,
+                "label": line.label,
+                "unit": line.unit,
+                "value": line.month,
+                "ytd": line.ytd,
+                "last_year": line.last_year,
+                "plan": line.plan,
+            }
             for line in report.lines
         ],
         "out": str(args.out) if args.out else None,
@@ -234,7 +270,9 @@ def _campaign_id(services: Services, code: str | None) -> int | None:
         return None
     match = [c for c in services.campaigns.list() if c.code.casefold() == code.casefold()]
     if not match:
-        raise NotFoundError(_("Không có đợt vận động mã {code}. Xem danh sách trong phần mềm.").format(code=code))
+        raise NotFoundError(
+            _("Không có đợt vận động mã {code}. Xem danh sách trong phần mềm.").format(code=code)
+        )
     return match[0].id
 
 
@@ -244,18 +282,29 @@ def cmd_certificates_issue(args: argparse.Namespace, paths: AppPaths) -> Any:
         if args.kind == "receipt":
             if not args.receipt:
                 raise ValidationError(_("Hãy cho biết số biên nhận cần in (--receipt BN-2026-000123)."))
-            found = [d for d in services.donations.list(DonationQuery(text=args.receipt)) if d.receipt_code == args.receipt]
+            found = [
+                d
+                for d in services.donations.list(DonationQuery(text=args.receipt))
+                if d.receipt_code == args.receipt
+            ]
             if not found:
                 raise NotFoundError(_("Không có biên nhận số {code}.").format(code=args.receipt))
             printed = services.certificates.receipt(found[0].id, args.out)
             if not args.json:
                 copy = _(" (BẢN SAO)") if printed.copy else ""
-                say(_("Đã in biên nhận {code}{copy} vào {path}.").format(code=printed.receipt_code, copy=copy, path=args.out))
+                say(
+                    _("Đã in biên nhận {code}{copy} vào {path}.").format(
+                        code=printed.receipt_code, copy=copy, path=args.out
+                    )
+                )
             return printed
         request = CertificateRequest(
-            kind=args.kind, campaign_id=_campaign_id(services, args.campaign), min_amount_vnd=args.min_amount,
+            kind=args.kind,
+            campaign_id=_campaign_id(services, args.campaign),
+            min_amount_vnd=args.min_amount,
             date_from=parse_date(args.date_from) if args.date_from else None,
-            date_to=parse_date(args.date_to) if args.date_to else None, min_hours=args.min_hours,
+            date_to=parse_date(args.date_to) if args.date_to else None,
+            min_hours=args.min_hours,
         )
         passphrase = read_passphrase(_("Mật khẩu khóa ký: "))
         result = services.certificates.issue(request, passphrase, args.out, ConsoleProgress())
@@ -272,9 +321,13 @@ def cmd_certificates_issue(args: argparse.Namespace, paths: AppPaths) -> Any:
 
 def cmd_certificates_verify(args: argparse.Namespace, paths: AppPaths) -> Any:
     try:
-        raw = parse_public_key(Path(args.key).read_text(encoding="utf-8") if Path(args.key).is_file() else args.key)
+        raw = parse_public_key(
+            Path(args.key).read_text(encoding="utf-8") if Path(args.key).is_file() else args.key
+        )
     except ValueError as exc:
-        raise ValidationError(_("Khóa công khai không hợp lệ: hãy dùng tệp khóa hoặc chuỗi base64 của chi hội.")) from exc
+        raise ValidationError(
+            _("Khóa công khai không hợp lệ: hãy dùng tệp khóa hoặc chuỗi base64 của chi hội.")
+        ) from exc
     check = verify_code(args.code, raw)
     if not args.json:
         say(check.reason)
@@ -282,8 +335,15 @@ def cmd_certificates_verify(args: argparse.Namespace, paths: AppPaths) -> Any:
             say(f"  {label}: {text}")
     if not check.valid:
         if args.json:
-            emit_json({"ok": False, "code": "CERTIFICATE_INVALID", "status": check.status, "message": check.reason,
-                       "fields": check.fields})
+            emit_json(
+                {
+                    "ok": False,
+                    "code": "CERTIFICATE_INVALID",
+                    "status": check.status,
+                    "message": check.reason,
+                    "fields": check.fields,
+                }
+            )
         raise _SilentExit(1)
     return check
 
@@ -296,7 +356,11 @@ def cmd_export(args: argparse.Namespace, paths: AppPaths) -> Any:
     finally:
         services.close()
     if not args.json:
-        say(_("Đã xuất gói dữ liệu số {seq} kỳ {period} vào {path}.").format(seq=result.seq, period=result.period, path=result.path))
+        say(
+            _("Đã xuất gói dữ liệu số {seq} kỳ {period} vào {path}.").format(
+                seq=result.seq, period=result.period, path=result.path
+            )
+        )
         say(_("Các kỳ trong gói: {periods}").format(periods=", ".join(result.periods_included)))
         say(_("Mã vân tay khóa ký: {fp}").format(fp=result.fingerprint))
     return result
@@ -308,7 +372,9 @@ def _trusted_key(text: str) -> TrustedKey:
     try:
         return TrustedKey(parse_public_key(text))
     except ValueError as exc:
-        raise ValidationError(_("Khóa công khai không hợp lệ: hãy dùng tệp đăng ký khóa hoặc chuỗi khóa của chi hội.")) from exc
+        raise ValidationError(
+            _("Khóa công khai không hợp lệ: hãy dùng tệp đăng ký khóa hoặc chuỗi khóa của chi hội.")
+        ) from exc
 
 
 def cmd_verify(args: argparse.Namespace, paths: AppPaths) -> Any:
@@ -333,8 +399,17 @@ def cmd_keys_export(args: argparse.Namespace, paths: AppPaths) -> Any:
         services.close()
     if not args.json:
         say(_("Đã ghi tệp đăng ký khóa vào {path}. Gửi tệp này cho Hội cấp tỉnh;").format(path=args.out))
-        say(_("đọc mã vân tay qua điện thoại hoặc gửi kèm biểu mẫu có chữ ký: {fp}").format(fp=reg.fingerprint))
-    return {"out": str(args.out), "branch_code": reg.branch_code, "key_id": reg.key_id, "fingerprint": reg.fingerprint}
+        say(
+            _("đọc mã vân tay qua điện thoại hoặc gửi kèm biểu mẫu có chữ ký: {fp}").format(
+                fp=reg.fingerprint
+            )
+        )
+    return {
+        "out": str(args.out),
+        "branch_code": reg.branch_code,
+        "key_id": reg.key_id,
+        "fingerprint": reg.fingerprint,
+    }
 
 
 def cmd_db_upgrade(args: argparse.Namespace, paths: AppPaths) -> Any:
@@ -343,7 +418,11 @@ def cmd_db_upgrade(args: argparse.Namespace, paths: AppPaths) -> Any:
 
     ran = upgrade_database(store_url(args.db), backup_dir=paths.backup_dir, allow_server_upgrade=True)
     if not args.json:
-        text = _("Đã nâng cấp dữ liệu lên phiên bản {rev}.") if ran else _("Dữ liệu đã ở phiên bản mới nhất ({rev}).")
+        text = (
+            _("Đã nâng cấp dữ liệu lên phiên bản {rev}.")
+            if ran
+            else _("Dữ liệu đã ở phiên bản mới nhất ({rev}).")
+        )
         say(text.format(rev=head_revision()))
     return {"upgraded": ran, "revision": head_revision()}
 
@@ -353,7 +432,8 @@ def cmd_db_upgrade(args: argparse.Namespace, paths: AppPaths) -> Any:
 
 def _add_db(parser: argparse.ArgumentParser, paths: AppPaths) -> None:
     parser.add_argument(
-        "--db", default=str(paths.database),
+        "--db",
+        default=str(paths.database),
         help=_("tệp SQLite hoặc địa chỉ SQLAlchemy (mặc định: {path})").format(path=paths.database),
     )
 
@@ -381,10 +461,14 @@ def build_parser(paths: AppPaths) -> argparse.ArgumentParser:
     p = sub.add_parser("demo", parents=[common], help=_("tạo một chi hội mẫu với dữ liệu 24 tháng"))
     _add_db(p, paths)
     p.add_argument("--people", type=int, default=300, help=_("số người (mặc định 300)"))
-    p.add_argument("--seed", type=int, default=1, help=_("hạt giống ngẫu nhiên (cùng hạt giống, cùng dữ liệu)"))
+    p.add_argument(
+        "--seed", type=int, default=1, help=_("hạt giống ngẫu nhiên (cùng hạt giống, cùng dữ liệu)")
+    )
     p.set_defaults(handler=cmd_demo)
 
-    p = sub.add_parser("search", parents=[common], help=_("tìm người theo tên, điện thoại, CCCD (không cần dấu)"))
+    p = sub.add_parser(
+        "search", parents=[common], help=_("tìm người theo tên, điện thoại, CCCD (không cần dấu)")
+    )
     _add_db(p, paths)
     p.add_argument("text")
     p.add_argument("--limit", type=int, default=50)
@@ -402,7 +486,9 @@ def build_parser(paths: AppPaths) -> argparse.ArgumentParser:
     p.add_argument("--commit", action="store_true", help=_("ghi vào dữ liệu (chỉ khi mọi dòng hợp lệ)"))
     p.set_defaults(handler=cmd_records_import)
 
-    p = sub.add_parser("report", parents=[common], help=_("báo cáo tháng: chỉ tiêu, tệp Excel theo Nghị định 30"))
+    p = sub.add_parser(
+        "report", parents=[common], help=_("báo cáo tháng: chỉ tiêu, tệp Excel theo Nghị định 30")
+    )
     _add_db(p, paths)
     p.add_argument("--period", required=True, help=_("kỳ báo cáo YYYY-MM"))
     p.add_argument("--out", type=Path, help=_("ghi tệp báo cáo .xlsx"))
@@ -418,7 +504,9 @@ def build_parser(paths: AppPaths) -> argparse.ArgumentParser:
         p.add_argument("--reason", help=_("lý do"))
         p.set_defaults(handler=cmd_period)
 
-    p = sub.add_parser("disclosure", parents=[common], help=_("bảng công khai (Nghị định 93) của một đợt hoặc một tháng"))
+    p = sub.add_parser(
+        "disclosure", parents=[common], help=_("bảng công khai (Nghị định 93) của một đợt hoặc một tháng")
+    )
     _add_db(p, paths)
     group = p.add_mutually_exclusive_group(required=True)
     group.add_argument("--campaign", help=_("mã đợt vận động"))
@@ -439,7 +527,9 @@ def build_parser(paths: AppPaths) -> argparse.ArgumentParser:
 
     certs = sub.add_parser("certificates", parents=[common], help=_("giấy chứng nhận, thư cảm ơn, biên nhận"))
     certs_sub = certs.add_subparsers(dest="certificates_command", required=True, metavar=_("LỆNH"))
-    p = certs_sub.add_parser("issue", parents=[common], help=_("cấp (đánh số, ký, in) giấy chứng nhận hoặc in biên nhận"))
+    p = certs_sub.add_parser(
+        "issue", parents=[common], help=_("cấp (đánh số, ký, in) giấy chứng nhận hoặc in biên nhận")
+    )
     _add_db(p, paths)
     p.add_argument("--kind", required=True, choices=("donor", "blood", "volunteer", "receipt"))
     p.add_argument("--campaign", help=_("mã đợt vận động (người ủng hộ)"))
@@ -450,7 +540,9 @@ def build_parser(paths: AppPaths) -> argparse.ArgumentParser:
     p.add_argument("--receipt", help=_("số biên nhận cần in, ví dụ BN-2026-000123"))
     p.add_argument("--out", type=Path, required=True)
     p.set_defaults(handler=cmd_certificates_issue)
-    p = certs_sub.add_parser("verify", parents=[common], help=_("kiểm tra mã QR của giấy chứng nhận (không cần mạng)"))
+    p = certs_sub.add_parser(
+        "verify", parents=[common], help=_("kiểm tra mã QR của giấy chứng nhận (không cần mạng)")
+    )
     p.add_argument("code", help=_("nội dung mã QR (VNRCCERT1:…)"))
     p.add_argument("--key", required=True, help=_("khóa công khai của chi hội: tệp hoặc chuỗi"))
     p.set_defaults(handler=cmd_certificates_verify)
@@ -460,11 +552,15 @@ def build_parser(paths: AppPaths) -> argparse.ArgumentParser:
     p = keys_sub.add_parser("show", parents=[common], help=_("mã khóa, mã vân tay, mã QR"))
     _add_db(p, paths)
     p.set_defaults(handler=cmd_keys_show)
-    p = keys_sub.add_parser("export", parents=[common], help=_("ghi tệp đăng ký khóa công khai gửi Hội cấp tỉnh"))
+    p = keys_sub.add_parser(
+        "export", parents=[common], help=_("ghi tệp đăng ký khóa công khai gửi Hội cấp tỉnh")
+    )
     _add_db(p, paths)
     p.add_argument("--out", type=Path, required=True)
     p.set_defaults(handler=cmd_keys_export)
-    p = keys_sub.add_parser("create", parents=[common], help=_("tạo khóa ký (mật khẩu từ REDCROSS_PASSPHRASE)"))
+    p = keys_sub.add_parser(
+        "create", parents=[common], help=_("tạo khóa ký (mật khẩu từ REDCROSS_PASSPHRASE)")
+    )
     _add_db(p, paths)
     p.set_defaults(handler=cmd_keys_create)
 
@@ -486,8 +582,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         result = handler(args, paths)
     except RedCrossError as exc:
         if args.json:
-            emit_json({"ok": False, "code": exc.code, "message": exc.message, "details": exc.details,
-                       "rows": getattr(exc, "rows", None)})
+            emit_json(
+                {
+                    "ok": False,
+                    "code": exc.code,
+                    "message": exc.message,
+                    "details": exc.details,
+                    "rows": getattr(exc, "rows", None),
+                }
+            )
         else:
             sys.stderr.write(f"{exc.code}: {exc.message}\n")
             for row in getattr(exc, "rows", None) or []:
@@ -500,7 +603,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except Exception:  # a bug: log the traceback, tell the user where it is
         log.exception("command %s failed", args.command)
-        sys.stderr.write(_("Lỗi phần mềm; chi tiết đã ghi vào {log}.").format(log=paths.log_dir / "redcross.log") + "\n")
+        sys.stderr.write(
+            _("Lỗi phần mềm; chi tiết đã ghi vào {log}.").format(log=paths.log_dir / "redcross.log") + "\n"
+        )
         return 3
     if args.json:
         emit_json({"ok": True, "result": result})

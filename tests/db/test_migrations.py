@@ -22,7 +22,9 @@ from redcross_desktop.db.models import Base
 FIRST_REVISION = "0001"
 
 
-def _ignore_search_index(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+def _ignore_search_index(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
     # The FTS5 table and its shadow tables are created by the migration on purpose (no model).
     return not (type_ == "table" and name is not None and name.startswith("people_fts"))
 
@@ -30,7 +32,9 @@ def _ignore_search_index(obj: object, name: str | None, type_: str, reflected: b
 def test_migrated_schema_equals_models(migrated_template: Path) -> None:
     engine = create_store_engine(store_url(migrated_template))
     with engine.connect() as conn:
-        ctx = MigrationContext.configure(conn, opts={"include_object": _ignore_search_index, "compare_type": True})
+        ctx = MigrationContext.configure(
+            conn, opts={"include_object": _ignore_search_index, "compare_type": True}
+        )
         diff = compare_metadata(ctx, Base.metadata)
     engine.dispose()
     assert diff == []

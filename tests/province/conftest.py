@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from province_helpers import CommuneFactory, Province, open_province
 
 from pg_support import TEMPLATE_DB, PgServer, pg_url
 from redcross_desktop.bootstrap import init_store
@@ -69,3 +70,30 @@ def province_db(province_store: str, paths: AppPaths) -> Iterator[Services]:
         yield services
     finally:
         services.close()
+
+
+# ---------------------------------------------------------------- import pipeline (trust, importer, locks)
+
+
+@pytest.fixture
+def province(province_store: str, paths: AppPaths) -> Iterator[Province]:
+    """A province-mode store (Hà Nội, "01") on the parametrised backend, with nothing registered,
+    and its trust, import and lock services (the archive under the test's data folder)."""
+    services = init_store(
+        province_store, paths, province=PROVINCE_CODE, commune=None, mode="province", actor="can-bo-tinh"
+    )
+    try:
+        yield open_province(services, province_store, paths.data_dir / "archive")
+    finally:
+        services.close()
+
+
+@pytest.fixture
+def communes(tmp_path: Path, migrated_template: Path) -> Iterator[CommuneFactory]:
+    """Real commune stores made on demand (`communes.make("00073")`), each exporting real signed
+    bundles with its own key."""
+    factory = CommuneFactory(tmp_path / "xa", migrated_template)
+    try:
+        yield factory
+    finally:
+        factory.close()

@@ -17,7 +17,11 @@ def test_init_creates_a_commune_branch_with_default_settings(paths: AppPaths) ->
     services = init_store(paths.database, paths, province="01", commune="00070", chair_name="Nguyễn Thị Hoa")
     try:
         branch = services.branch
-        assert (branch.branch_code, branch.mode, branch.commune_name) == ("01-00070", "commune", "Phường Hoàn Kiếm")
+        assert (branch.branch_code, branch.mode, branch.commune_name) == (
+            "01-00070",
+            "commune",
+            "Phường Hoàn Kiếm",
+        )
         assert branch.name == "Hội Chữ thập đỏ phường Hoàn Kiếm"
         assert branch.parent_line == "HỘI CTĐ THÀNH PHỐ HÀ NỘI"
         assert branch.chair_name == "Nguyễn Thị Hoa"
@@ -30,7 +34,11 @@ def test_init_creates_a_commune_branch_with_default_settings(paths: AppPaths) ->
 def test_init_province_mode(paths: AppPaths) -> None:
     services = init_store(paths.database, paths, province="8", commune=None, mode="province")
     try:
-        assert (services.branch.mode, services.branch.province_code, services.branch.commune_code) == ("province", "08", None)
+        assert (services.branch.mode, services.branch.province_code, services.branch.commune_code) == (
+            "province",
+            "08",
+            None,
+        )
         assert services.branch.is_province
     finally:
         services.close()

@@ -24,7 +24,9 @@ CONTENT = {
 
 def _dump(db: Path) -> dict[str, list[tuple[object, ...]]]:
     with sqlite3.connect(db) as conn:
-        return {t: conn.execute(f"SELECT {cols} FROM {t} ORDER BY id").fetchall() for t, cols in CONTENT.items()}
+        return {
+            t: conn.execute(f"SELECT {cols} FROM {t} ORDER BY id").fetchall() for t, cols in CONTENT.items()
+        }
 
 
 def test_same_seed_same_branch_and_24_months(tmp_path: Path) -> None:
@@ -43,9 +45,13 @@ def test_demo_has_voids_and_corrections(tmp_path: Path) -> None:
     paths = AppPaths.under(tmp_path).ensure()
     create_demo_store(paths.database, paths, people=120, seed=1, today=TODAY)
     with sqlite3.connect(paths.database) as conn:
-        voids = conn.execute("SELECT count(*), min(length(void_reason)) FROM donations WHERE status='void'").fetchone()
+        voids = conn.execute(
+            "SELECT count(*), min(length(void_reason)) FROM donations WHERE status='void'"
+        ).fetchone()
         edits = conn.execute("SELECT count(*) FROM audit_log WHERE action='update'").fetchone()[0]
-        receipts = conn.execute("SELECT receipt_year, count(*), max(receipt_no) FROM donations GROUP BY 1").fetchall()
+        receipts = conn.execute(
+            "SELECT receipt_year, count(*), max(receipt_no) FROM donations GROUP BY 1"
+        ).fetchall()
     assert voids[0] >= 1 and voids[1] > 0
     assert edits >= 1
     assert all(count == top for _year, count, top in receipts)  # gapless per year, voids included

@@ -39,13 +39,17 @@ def test_invalid_cccd_and_phone_are_refused_with_field_messages(services: Servic
 
 def test_cccd_disagreeing_with_sex_warns_but_saves(services: Services) -> None:
     # Digit 4 = 0 means a man born in the 1900s; the record says a woman.
-    saved = services.people.create(PersonInput("Lê Thị Bình", sex="F", birth_date=date(1990, 5, 1), cccd="001090123456"))
+    saved = services.people.create(
+        PersonInput("Lê Thị Bình", sex="F", birth_date=date(1990, 5, 1), cccd="001090123456")
+    )
     assert saved.person.cccd == "001090123456"
     assert saved.warnings
 
 
 def test_same_cccd_is_blocked(services: Services) -> None:
-    services.people.create(PersonInput("Trần Văn Bình", cccd="001090123456", sex="M", birth_date=date(1990, 1, 1)))
+    services.people.create(
+        PersonInput("Trần Văn Bình", cccd="001090123456", sex="M", birth_date=date(1990, 1, 1))
+    )
     with pytest.raises(DuplicateError) as caught:
         services.people.create(PersonInput("Trần V. Bình", cccd="001090123456"))
     assert caught.value.code == "DUPLICATE"
@@ -102,7 +106,9 @@ def test_anonymise_keeps_the_record_but_drops_personal_fields(services: Services
 )
 def test_search_is_accent_insensitive_prefix_and_multi_word(services: Services, query: str) -> None:
     services.people.create(
-        PersonInput("Nguyễn Văn Đức", phone="0912345678", cccd="001090123456", sex="M", birth_date=date(1990, 1, 1))
+        PersonInput(
+            "Nguyễn Văn Đức", phone="0912345678", cccd="001090123456", sex="M", birth_date=date(1990, 1, 1)
+        )
     )
     services.people.create(PersonInput("Lê Thị Dung", phone="0987000000"))
     assert [p.full_name for p in services.people.search(query)] == ["Nguyễn Văn Đức"]
@@ -130,10 +136,22 @@ def test_people_pages_follow_vietnamese_name_order(services: Services) -> None:
 
 def test_input_for_round_trips_every_editable_field(services: Services) -> None:
     data = PersonInput(
-        "Nguyễn Thị Minh Khai", sex="F", birth_date=date(1985, 4, 2), cccd="001185123456", phone="0912000111",
-        email="khai@example.vn", thon="Tổ 3", address="Số 5 Hàng Bạc", tax_code="0101234567",
-        contact_name="Chị Khai", ten="Minh Khai", note="Ghi chú", consent_status="given",
-        consent_date=date(2026, 1, 5), consent_purposes="blood_contact", blood_prior_donations=4,
+        "Nguyễn Thị Minh Khai",
+        sex="F",
+        birth_date=date(1985, 4, 2),
+        cccd="001185123456",
+        phone="0912000111",
+        email="khai@example.vn",
+        thon="Tổ 3",
+        address="Số 5 Hàng Bạc",
+        tax_code="0101234567",
+        contact_name="Chị Khai",
+        ten="Minh Khai",
+        note="Ghi chú",
+        consent_status="given",
+        consent_date=date(2026, 1, 5),
+        consent_purposes="blood_contact",
+        blood_prior_donations=4,
         blood_prior_evidence="Sổ hiến máu cũ",
     )
     person = services.people.create(data).person

@@ -19,7 +19,9 @@ def test_fingerprint_golden_vector() -> None:
     assert crypto.key_id(raw) == "630dcd2966c43366"
     assert crypto.fingerprint(raw) == crypto.fingerprint(bytes(range(32)))
     assert re.fullmatch(r"(\d{5} ){3}\d{5} / (\d{5} ){3}\d{5}", crypto.fingerprint(raw))
-    assert crypto.normalise_fingerprint(crypto.fingerprint(raw)) == crypto.fingerprint(raw).replace(" ", "").replace("/", "")
+    assert crypto.normalise_fingerprint(crypto.fingerprint(raw)) == crypto.fingerprint(raw).replace(
+        " ", ""
+    ).replace("/", "")
 
 
 def test_key_is_created_encrypted_and_unlocks_only_with_its_passphrase(services: Services) -> None:

@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
 from redcross_desktop.certificates import codes
+from redcross_desktop.core.progress import EventProgress
 from redcross_desktop.db.models import NumberSeries
 from redcross_desktop.services.campaigns import CampaignInput
 from redcross_desktop.services.container import Services
@@ -292,3 +293,41 @@ def test_distribution_list_is_printed_for_signatures(
     assert "Nguyễn Văn An" in text and "Trần Văn Cường" in text
     assert lists.get(made.id).distribution.status == "printed"
     assert tab.table.model_.data(tab.table.model_.index(0, 5)) == lists.get(made.id).distribution.status_label
+
+
+def test_a_batch_cancelled_from_its_progress_takes_no_number(
+    section: CertificatesSection, services: Services, qtbot, tmp_path: Path
+) -> None:
+    services.keys.create(PASS)
+    request = section.issue.request(section.issue.model.chosen_ids())
+    stopped = EventProgress()
+    stopped.cancel()  # what "Bỏ qua" on the progress dialog does, before the first page
+    prompt = PassphrasePrompt(
+        InlineTaskRunner(),
+        "Cấp giấy chứng nhận",
+        "",
+        "Cấp và in",
+        lambda passphrase, _progress: services.certificates.issue(
+            request, passphrase, tmp_path / "cn.pdf", stopped
+        ),
+        section,
+    )
+    seen: list[str] = []
+    prompt.stopped.connect(lambda: seen.append("stopped"))
+    prompt.open()
+    qtbot.keyClicks(prompt.passphrase, PASS)
+    qtbot.mouseClick(prompt.confirm_button, Qt.MouseButton.LeftButton)
+    assert seen == ["stopped"] and prompt.result() == QDialog.DialogCode.Rejected
+    assert counter(services) is None and services.certificates.list() == []
+    assert not (tmp_path / "cn.pdf").exists()
+
+
+def test_the_viewer_paints_offscreen(section: CertificatesSection, qtbot) -> None:
+    tab = section.issue
+    qtbot.mouseClick(tab.preview_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(tab.viewer.ready)
+    for key in ("page", "actual", "width"):
+        tab.viewer.zoom.setCurrentIndex(tab.viewer.zoom.findData(key))
+        assert not tab.viewer.view.grab().isNull()
+    tab.viewer.clear()
+    assert tab.viewer.path is None and not tab.viewer.print_button.isEnabled()

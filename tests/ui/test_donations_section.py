@@ -12,7 +12,16 @@ import openpyxl
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QTableView,
+    QWidget,
+)
 from sqlalchemy import select
 
 from redcross_desktop.core.vn import parse_vnd
@@ -376,7 +385,8 @@ def test_the_campaign_dialog_adds_a_campaign_with_its_decree_93_warning(
     assert form.decree93.isChecked()
     form.start_date.edit.clear()
     qtbot.keyClicks(form.start_date.edit, f"01/01/{YEAR}")
-    assert f"tiếp nhận tối đa đến hết 01/04/{YEAR}" in form.limits.text() or YEAR % 4 == 0
+    limit = (date(YEAR, 1, 1) + timedelta(days=90)).strftime("%d/%m/%Y")
+    assert f"tiếp nhận tối đa đến hết {limit}" in form.limits.text()
     qtbot.keyClicks(form.end_date.edit, f"30/06/{YEAR}")
     assert form.end_date.hint.kind == "warning"
     assert "chỉ được tiếp nhận tối đa 90 ngày" in form.end_date.hint.text()
@@ -404,3 +414,44 @@ def test_ctrl_n_opens_a_new_receipt(section: DonationsSection, qtbot) -> None:
     qtbot.waitUntil(lambda: section.dialog is not None and section.dialog.isVisible())
     assert section.dialog is not None and section.dialog.windowTitle() == "Thêm biên nhận"
     section.dialog.reject()
+
+
+ENGLISH = re.compile(
+    r"\b(Cancel|OK|Ok|Save|Search|Close|Yes|No|Open|Add|Delete|Edit|Name|Phone|Settings|Apply|Amount|Date)\b"
+)
+
+
+def english_texts(widget: QWidget) -> list[str]:
+    texts = [widget.windowTitle()]
+    texts += [label.text() for label in widget.findChildren(QLabel)]
+    texts += [button.text() for button in widget.findChildren(QAbstractButton)]
+    texts += [edit.placeholderText() for edit in widget.findChildren(QLineEdit)]
+    for table in widget.findChildren(QTableView):
+        model = table.model()
+        texts += [str(model.headerData(c, Qt.Orientation.Horizontal)) for c in range(model.columnCount())]
+    return [text for text in texts if text and ENGLISH.search(text)]
+
+
+def test_no_english_in_the_section_and_its_dialogs(
+    section: DonationsSection, services: Services, qtbot
+) -> None:
+    record(services, 100_000)
+    section.reload()
+    assert english_texts(section) == []
+    dialog = open_new_receipt(section, qtbot)
+    assert english_texts(dialog) == []
+    dialog.reject()
+    section.table.selectRow(0)
+    qtbot.mouseClick(section.void_button, Qt.MouseButton.LeftButton)
+    assert section.void_dialog is not None and english_texts(section.void_dialog) == []
+    section.void_dialog.reject()
+    qtbot.mouseClick(section.history_button, Qt.MouseButton.LeftButton)
+    assert section.history is not None and english_texts(section.history) == []
+    section.history.reject()
+    qtbot.mouseClick(section.campaigns_button, Qt.MouseButton.LeftButton)
+    campaigns = section.campaigns_dialog
+    assert campaigns is not None and english_texts(campaigns) == []
+    qtbot.mouseClick(campaigns.add_button, Qt.MouseButton.LeftButton)
+    assert campaigns.dialog is not None and english_texts(campaigns.dialog) == []
+    campaigns.dialog.reject()
+    campaigns.reject()

@@ -112,7 +112,8 @@ def test_trends_cover_twelve_months(overview: OverviewSection) -> None:
     assert series_values(overview.cash_view.chart()) == [0, 0, 0, 0, 0, 700, 0, 0, 2000, 0, 0, 1250]
     assert series_values(overview.helped_view.chart()) == [0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 4]
     axis = overview.cash_view.chart().axes()[0]
-    assert axis.categories()[0] == "7/24" and axis.categories()[-1] == "6/25"
+    assert axis.categories()[0] == "T7" and axis.categories()[-1] == "T6"
+    assert overview.cash_view.chart().title() == "Tiền nhận được theo tháng, từ 7/2024 đến 6/2025"
 
 
 def test_reminders_say_what_to_do_and_where(overview: OverviewSection) -> None:

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QDialog, QMessageBox
 
-from redcross_desktop.core.errors import PrintFailedError
+from redcross_desktop.core.errors import ExportFailedError, PrintFailedError
 from redcross_desktop.services.container import Services
 from redcross_desktop.services.donations import DonationInput, DonationRow
 from redcross_desktop.services.people import PersonInput
@@ -79,7 +79,7 @@ def test_printing_the_offered_receipt_shows_a_pdf_with_its_number(
 
 def test_a_second_print_is_a_copy(qtbot, services: Services, donation: DonationRow) -> None:
     first = offer(qtbot, services, donation)
-    first.print_button.click()
+    qtbot.keyClick(first, Qt.Key.Key_Return)  # Enter prints
     assert first.printed is not None and not first.printed.copy
     again = offer(qtbot, services, donation)
     again.print_button.click()
@@ -106,6 +106,16 @@ def test_a_voided_receipt_is_refused_and_nothing_is_counted(
     assert box is not None and box.isVisible() and "đã bị hủy" in box.text()
     box.close()
     assert services.donations.get(donation.id).print_count == 0
+
+
+def test_saving_to_a_missing_folder_is_an_export_error(
+    qtbot, services: Services, donation: DonationRow, tmp_path: Path
+) -> None:
+    dialog = offer(qtbot, services, donation)
+    dialog.print_button.click()
+    with pytest.raises(ExportFailedError) as caught:
+        dialog.viewer.save_to(tmp_path / "khong-co" / "bn.pdf")
+    assert caught.value.code == "EXPORT_FAILED" and not (tmp_path / "khong-co").exists()
 
 
 def test_a_file_that_is_not_a_pdf_is_a_print_error(tmp_path: Path, qtbot) -> None:

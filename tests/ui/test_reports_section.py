@@ -20,7 +20,16 @@ from redcross_desktop.services.donations import DonationInput
 from redcross_desktop.services.people import PersonInput
 from redcross_desktop.ui.dialogs.report_entry import ManualEntryDialog, PlansDialog
 from redcross_desktop.ui.dialogs.report_export import DisclosureDialog, ReportExportDialog
-from redcross_desktop.ui.models.report_table import COMPARE, CURRENT, LABEL, LAST_YEAR, NUMBER, PLAN, PLAN_PCT, YTD
+from redcross_desktop.ui.models.report_table import (
+    COMPARE,
+    CURRENT,
+    LABEL,
+    LAST_YEAR,
+    NUMBER,
+    PLAN,
+    PLAN_PCT,
+    YTD,
+)
 from redcross_desktop.ui.sections.reports import ReportsSection
 from redcross_desktop.ui.tasks import InlineTaskRunner
 
@@ -238,7 +247,9 @@ def test_disclosure_of_a_campaign_is_written(
     section: ReportsSection, services: Services, donor: int, tmp_path: Path, qtbot
 ) -> None:
     flood = services.campaigns.create(
-        CampaignInput(code="LULUT", name="Ủng hộ đồng bào lũ lụt", kind="disaster", start_date=date(2026, 3, 1))
+        CampaignInput(
+            code="LULUT", name="Ủng hộ đồng bào lũ lụt", kind="disaster", start_date=date(2026, 3, 1)
+        )
     ).id
     give(services, donor, date(2026, 3, 12), 2_000_000, flood)
     qtbot.mouseClick(section.disclosure_button, Qt.MouseButton.LeftButton)

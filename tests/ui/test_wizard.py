@@ -59,6 +59,8 @@ def wizard(qtbot, empty_store: Path, paths: AppPaths) -> Iterator[FirstRunWizard
     yield made
     if made.services is not None:
         made.services.close()
+    import gc
+    gc.collect()
 
 
 def click_radio(qtbot, radio: QWidget) -> None:

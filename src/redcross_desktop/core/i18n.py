@@ -40,7 +40,9 @@ def translations_for(lang: str) -> gettext.NullTranslations:
     with path.open("rb") as handle:
         catalog = read_po(handle, locale=lang)
     messages = {
-        str(m.id): str(m.string) for m in catalog if m.id and isinstance(m.id, str) and m.string and not m.fuzzy
+        str(m.id): str(m.string)
+        for m in catalog
+        if m.id and isinstance(m.id, str) and m.string and not m.fuzzy
     }
     return _CatalogTranslations(messages)
 

@@ -40,8 +40,12 @@ def _audit_new(session: Session, obj: Synced, actor: str) -> None:
     after.pop("id", None)
     session.add(
         AuditEntry(
-            actor=actor, table_name=type(obj).__tablename__, record_uuid=obj.uuid, action="create",  # type: ignore[attr-defined]
-            before=None, after=_dump(after),
+            actor=actor,
+            table_name=type(obj).__tablename__,
+            record_uuid=obj.uuid,
+            action="create",  # type: ignore[attr-defined]
+            before=None,
+            after=_dump(after),
         )
     )
 
@@ -62,8 +66,13 @@ def _audit_change(session: Session, obj: Synced, actor: str) -> None:
     )
     session.add(
         AuditEntry(
-            actor=actor, table_name=type(obj).__tablename__, record_uuid=obj.uuid, action=action,  # type: ignore[attr-defined]
-            before=_dump(before), after=_dump(after), reason=session.info.pop("audit_reason", ""),
+            actor=actor,
+            table_name=type(obj).__tablename__,
+            record_uuid=obj.uuid,
+            action=action,  # type: ignore[attr-defined]
+            before=_dump(before),
+            after=_dump(after),
+            reason=session.info.pop("audit_reason", ""),
         )
     )
 

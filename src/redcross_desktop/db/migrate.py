@@ -56,11 +56,15 @@ def upgrade_database(url: URL, *, backup_dir: Path | None = None, allow_server_u
     if current == head:
         return False
     if current is not None and current not in {r.revision for r in script.walk_revisions()}:
-        raise DatabaseTooNewError(_("Dữ liệu do phiên bản mới hơn của phần mềm tạo ra. Hãy cập nhật phần mềm."))
+        raise DatabaseTooNewError(
+            _("Dữ liệu do phiên bản mới hơn của phần mềm tạo ra. Hãy cập nhật phần mềm.")
+        )
     db_file = sqlite_file(url)
     if db_file is None and current is not None and not allow_server_upgrade:
         raise DatabaseNeedsUpgradeError(
-            _("Cơ sở dữ liệu máy chủ cần nâng cấp. Hãy nhờ quản trị sao lưu (pg_dump) rồi chạy 'redcross db upgrade'.")
+            _(
+                "Cơ sở dữ liệu máy chủ cần nâng cấp. Hãy nhờ quản trị sao lưu (pg_dump) rồi chạy 'redcross db upgrade'."
+            )
         )
     if db_file is not None and current is not None and backup_dir is not None:
         copy = backup_sqlite(db_file, backup_dir / f"before-{head}-{timestamp()}.sqlite3")

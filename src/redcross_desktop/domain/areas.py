@@ -28,7 +28,8 @@ class Area:
 @cache
 def provinces() -> tuple[Area, ...]:
     return tuple(
-        Area(f"{int(p.code):02d}", p.name, p.division_type.value, f"{int(p.code):02d}") for p in Province.iter_all()
+        Area(f"{int(p.code):02d}", p.name, p.division_type.value, f"{int(p.code):02d}")
+        for p in Province.iter_all()
     )
 
 
@@ -79,5 +80,7 @@ def close_matches(areas: tuple[Area, ...], text: str, *, limit: int = 5) -> list
     hits = matching(areas, text, limit=limit)
     if len(hits) < limit:
         by_name = {fold(a.name): a for a in areas}
-        hits += [by_name[k] for k in difflib.get_close_matches(fold(text), list(by_name), n=limit, cutoff=0.6)]
+        hits += [
+            by_name[k] for k in difflib.get_close_matches(fold(text), list(by_name), n=limit, cutoff=0.6)
+        ]
     return list(dict.fromkeys(hits))[:limit]

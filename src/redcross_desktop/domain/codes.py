@@ -6,8 +6,8 @@ Codes are stable (they are stored and exported); labels are translatable. Qt-fre
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Mapping
 
 from ..core.i18n import N_
 
@@ -21,7 +21,9 @@ SEX = _codes(M=N_("Nam"), F=N_("Nữ"))
 DONATION_CHANNELS = _codes(
     cash=N_("Tiền mặt"), transfer=N_("Chuyển khoản"), box=N_("Hòm quyên góp"), in_kind=N_("Hiện vật")
 )
-VALUATION_BASES = _codes(declared=N_("Người tặng kê khai"), invoice=N_("Theo hóa đơn"), estimate=N_("Ước tính"))
+VALUATION_BASES = _codes(
+    declared=N_("Người tặng kê khai"), invoice=N_("Theo hóa đơn"), estimate=N_("Ước tính")
+)
 
 CAMPAIGN_KINDS = _codes(
     regular=N_("Thường xuyên"),
@@ -79,22 +81,38 @@ HEALTH_GROUPS = frozenset({"disabled", "agent_orange", "critical_patient"})
 POVERTY_STATUSES = _codes(poor=N_("Hộ nghèo"), near_poor=N_("Hộ cận nghèo"), none=N_("Không"))
 
 DISTRIBUTION_STATUSES = _codes(
-    draft=N_("Nháp"), printed=N_("Đã in"), signed=N_("Đã ký nhận"), reconciled=N_("Đã đối chiếu"), closed=N_("Đã đóng")
+    draft=N_("Nháp"),
+    printed=N_("Đã in"),
+    signed=N_("Đã ký nhận"),
+    reconciled=N_("Đã đối chiếu"),
+    closed=N_("Đã đóng"),
 )
 
 BLOOD_TYPES = _codes(
-    whole=N_("Máu toàn phần"), red_cells=N_("Gạn tách hồng cầu"), platelets=N_("Gạn tách tiểu cầu"), plasma=N_("Huyết tương")
+    whole=N_("Máu toàn phần"),
+    red_cells=N_("Gạn tách hồng cầu"),
+    platelets=N_("Gạn tách tiểu cầu"),
+    plasma=N_("Huyết tương"),
 )
 
 MEMBER_CATEGORIES = _codes(
-    member=N_("Hội viên"), volunteer=N_("Tình nguyện viên"), youth=N_("Thanh niên Chữ thập đỏ"), junior=N_("Thiếu niên Chữ thập đỏ")
+    member=N_("Hội viên"),
+    volunteer=N_("Tình nguyện viên"),
+    youth=N_("Thanh niên Chữ thập đỏ"),
+    junior=N_("Thiếu niên Chữ thập đỏ"),
 )
 VOLUNTEER_RANKS = _codes(
-    platinum=N_("TNV cấp 1 (Bạch kim)"), gold=N_("TNV cấp 2 (Vàng)"), silver=N_("TNV cấp 3 (Bạc)"), active=N_("TNV hoạt động")
+    platinum=N_("TNV cấp 1 (Bạch kim)"),
+    gold=N_("TNV cấp 2 (Vàng)"),
+    silver=N_("TNV cấp 3 (Bạc)"),
+    active=N_("TNV hoạt động"),
 )
 SUB_UNIT_KINDS = _codes(
-    chi_hoi=N_("Chi hội"), first_aid_team=N_("Đội sơ cấp cứu"), disaster_team=N_("Đội ứng phó thảm họa"),
-    blood_club=N_("CLB hiến máu"), youth_club=N_("CLB thanh niên"),
+    chi_hoi=N_("Chi hội"),
+    first_aid_team=N_("Đội sơ cấp cứu"),
+    disaster_team=N_("Đội ứng phó thảm họa"),
+    blood_club=N_("CLB hiến máu"),
+    youth_club=N_("CLB thanh niên"),
 )
 
 ACTIVITY_TYPES = _codes(
@@ -108,9 +126,14 @@ ACTIVITY_TYPES = _codes(
     commendation=N_("Thi đua, khen thưởng"),
 )
 TRACING_STATUSES = _codes(
-    received=N_("Tiếp nhận"), in_progress=N_("Đang xử lý"), found=N_("Có kết quả"),
-    referred=N_("Chuyển tỉnh"), closed=N_("Đóng"),
+    received=N_("Tiếp nhận"),
+    in_progress=N_("Đang xử lý"),
+    found=N_("Có kết quả"),
+    referred=N_("Chuyển tỉnh"),
+    closed=N_("Đóng"),
 )
-CONSENT_STATUSES = _codes(unknown=N_("Chưa rõ"), given=N_("Đồng ý"), withdrawn=N_("Đã rút lại"), refused=N_("Không đồng ý"))
+CONSENT_STATUSES = _codes(
+    unknown=N_("Chưa rõ"), given=N_("Đồng ý"), withdrawn=N_("Đã rút lại"), refused=N_("Không đồng ý")
+)
 
 BRANCH_MODES = _codes(commune=N_("Cấp xã"), province=N_("Cấp tỉnh"))

@@ -34,7 +34,7 @@ def ensure_period_open(session: Session, *days: date | None) -> None:
         lock = session.scalar(select(PeriodLock).where(PeriodLock.period == period))
         if lock is not None:
             raise PeriodLockedError(
-                _("Tháng {period} đã chốt số liệu ({who}). Chủ tịch Hội cần mở khóa kỳ này trước khi sửa.").format(
-                    period=f"{day.month:02d}/{day.year}", who=lock.locked_by
-                )
+                _(
+                    "Tháng {period} đã chốt số liệu ({who}). Chủ tịch Hội cần mở khóa kỳ này trước khi sửa."
+                ).format(period=f"{day.month:02d}/{day.year}", who=lock.locked_by)
             )

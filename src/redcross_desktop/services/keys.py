@@ -49,9 +49,13 @@ def active_key(session: Session) -> SigningKey | None:
 def _row(key: SigningKey, branch_code: str) -> KeyRow:
     info = crypto.PublicKeyInfo(base64.b64decode(key.public_key))
     return KeyRow(
-        branch_code, key.key_id, key.public_key, info.fingerprint,
+        branch_code,
+        key.key_id,
+        key.public_key,
+        info.fingerprint,
         info.qr_text(branch_code, key.created_at.date() if key.created_at else date.today()),
-        key.created_at, key.status,
+        key.created_at,
+        key.status,
     )
 
 
@@ -86,7 +90,9 @@ class KeyService:
         row = self.show()
         if row is None:
             raise NoSigningKeyError(
-                _("Chi hội chưa có khóa ký. Khóa sẽ được tạo khi xuất gói dữ liệu lần đầu (cần đặt mật khẩu).")
+                _(
+                    "Chi hội chưa có khóa ký. Khóa sẽ được tạo khi xuất gói dữ liệu lần đầu (cần đặt mật khẩu)."
+                )
             )
         return row
 

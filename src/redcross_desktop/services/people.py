@@ -72,9 +72,25 @@ class PersonRow:
     @classmethod
     def from_model(cls, p: Person) -> PersonRow:
         return cls(
-            p.id, p.uuid, p.full_name, p.ho, p.dem, p.ten, p.sex, p.birth_date, p.birth_year, p.cccd or "",
-            p.phone, p.thon, p.address, p.household_id, p.is_organisation, p.consent_status,
-            p.blood_prior_donations, p.version, p.note,
+            p.id,
+            p.uuid,
+            p.full_name,
+            p.ho,
+            p.dem,
+            p.ten,
+            p.sex,
+            p.birth_date,
+            p.birth_year,
+            p.cccd or "",
+            p.phone,
+            p.thon,
+            p.address,
+            p.household_id,
+            p.is_organisation,
+            p.consent_status,
+            p.blood_prior_donations,
+            p.version,
+            p.note,
         )
 
     @property
@@ -124,8 +140,10 @@ def _apply(person: Person, data: PersonInput) -> list[str]:
     if data.blood_prior_donations < 0:
         errors["blood_prior_donations"] = _("Số lần hiến trước đây không được âm.")
     if errors:
-        raise ValidationError(_("Thông tin người chưa hợp lệ: {details}").format(details="; ".join(errors.values())),
-                              fields=errors)
+        raise ValidationError(
+            _("Thông tin người chưa hợp lệ: {details}").format(details="; ".join(errors.values())),
+            fields=errors,
+        )
     person.full_name, person.ho, person.dem, person.ten = full_name, ho, dem, ten
     person.sex, person.birth_date = data.sex, data.birth_date
     person.birth_year = None if data.birth_date else data.birth_year
@@ -158,7 +176,9 @@ def refresh_keys(person: Person) -> None:
 
 def _duplicate_warnings(session: Session, person: Person) -> list[str]:
     if person.cccd:
-        other = session.scalar(select(Person).where(Person.cccd == person.cccd, Person.id != (person.id or -1)))
+        other = session.scalar(
+            select(Person).where(Person.cccd == person.cccd, Person.id != (person.id or -1))
+        )
         if other is not None:
             raise DuplicateError(
                 _("Số CCCD {cccd} đã có trong dữ liệu ({name}). Hãy mở người đó thay vì tạo mới.").format(
@@ -167,7 +187,9 @@ def _duplicate_warnings(session: Session, person: Person) -> list[str]:
             )
     folded = fold(person.full_name)
     similar = select(Person).where(
-        Person.deleted.is_(False), Person.id != (person.id or -1), func.substr(Person.search_key, 1, len(folded)) == folded
+        Person.deleted.is_(False),
+        Person.id != (person.id or -1),
+        func.substr(Person.search_key, 1, len(folded)) == folded,
     )
     warnings = []
     for other in session.scalars(similar.limit(50)):
@@ -219,14 +241,18 @@ class PeopleService:
         with self._ctx.sessions.begin() as session:
             person = get_person(session, person_id)
             for model, column in (
-                (Donation, Donation.donor_id), (ReliefRecord, ReliefRecord.person_id),
-                (BloodDonation, BloodDonation.person_id), (Membership, Membership.person_id),
+                (Donation, Donation.donor_id),
+                (ReliefRecord, ReliefRecord.person_id),
+                (BloodDonation, BloodDonation.person_id),
+                (Membership, Membership.person_id),
             ):
                 used = session.scalar(select(func.count()).select_from(model).where(column == person_id))
                 if used:
                     raise ValidationError(
-                        _("Không xóa được {name}: người này đã có quyên góp, hỗ trợ, hiến máu hoặc hội viên. "
-                          "Hãy dùng 'Ẩn danh hóa' nếu người đó yêu cầu xóa dữ liệu.").format(name=person.full_name)
+                        _(
+                            "Không xóa được {name}: người này đã có quyên góp, hỗ trợ, hiến máu hoặc hội viên. "
+                            "Hãy dùng 'Ẩn danh hóa' nếu người đó yêu cầu xóa dữ liệu."
+                        ).format(name=person.full_name)
                     )
             person.deleted = True
 
@@ -237,7 +263,12 @@ class PeopleService:
         with self._ctx.sessions.begin() as session:
             person = get_person(session, person_id)
             set_audit_reason(session, normalize_text(reason), action="anonymise")
-            person.full_name, person.ho, person.dem, person.ten = _("Người đã ẩn danh"), "", "", _("Người đã ẩn danh")
+            person.full_name, person.ho, person.dem, person.ten = (
+                _("Người đã ẩn danh"),
+                "",
+                "",
+                _("Người đã ẩn danh"),
+            )
             person.birth_date, person.cccd, person.phone, person.email = None, None, "", ""
             person.address, person.note, person.contact_name, person.tax_code = "", "", "", ""
             person.consent_status = "withdrawn"
@@ -251,13 +282,27 @@ class PeopleService:
         with self._ctx.sessions() as session:
             p = get_person(session, person_id)
             return PersonInput(
-                full_name=p.full_name, sex=p.sex, birth_date=p.birth_date, birth_year=p.birth_year,
-                cccd=p.cccd or "", phone=p.phone, email=p.email, thon=p.thon, address=p.address,
-                household_id=p.household_id, is_household_head=p.is_household_head,
-                is_organisation=p.is_organisation, tax_code=p.tax_code, contact_name=p.contact_name,
-                ten=p.ten if p.ten != split_name(p.full_name)[2] else "", note=p.note,
-                consent_status=p.consent_status, consent_date=p.consent_date, consent_purposes=p.consent_purposes,
-                blood_prior_donations=p.blood_prior_donations, blood_prior_evidence=p.blood_prior_evidence,
+                full_name=p.full_name,
+                sex=p.sex,
+                birth_date=p.birth_date,
+                birth_year=p.birth_year,
+                cccd=p.cccd or "",
+                phone=p.phone,
+                email=p.email,
+                thon=p.thon,
+                address=p.address,
+                household_id=p.household_id,
+                is_household_head=p.is_household_head,
+                is_organisation=p.is_organisation,
+                tax_code=p.tax_code,
+                contact_name=p.contact_name,
+                ten=p.ten if p.ten != split_name(p.full_name)[2] else "",
+                note=p.note,
+                consent_status=p.consent_status,
+                consent_date=p.consent_date,
+                consent_purposes=p.consent_purposes,
+                blood_prior_donations=p.blood_prior_donations,
+                blood_prior_evidence=p.blood_prior_evidence,
             )
 
     def get(self, person_id: int) -> PersonRow:
@@ -271,7 +316,9 @@ class PeopleService:
             ids = repo.search_ids(session, query, limit=limit)
             if not ids:
                 return []
-            people = session.scalars(select(Person).where(Person.id.in_(ids)).order_by(Person.sort_key, Person.id))
+            people = session.scalars(
+                select(Person).where(Person.id.in_(ids)).order_by(Person.sort_key, Person.id)
+            )
             return [PersonRow.from_model(p) for p in people]
 
     def page_ids(self, *, after: tuple[str, int] | None, limit: int) -> repo.IdPage:
@@ -280,8 +327,13 @@ class PeopleService:
 
     def rows(self, ids: list[int]) -> dict[int, PersonRow]:
         with self._ctx.sessions() as session:
-            return {p.id: PersonRow.from_model(p) for p in session.scalars(select(Person).where(Person.id.in_(ids)))}
+            return {
+                p.id: PersonRow.from_model(p)
+                for p in session.scalars(select(Person).where(Person.id.in_(ids)))
+            }
 
     def count(self) -> int:
         with self._ctx.sessions() as session:
-            return int(session.scalar(select(func.count()).select_from(Person).where(Person.deleted.is_(False))) or 0)
+            return int(
+                session.scalar(select(func.count()).select_from(Person).where(Person.deleted.is_(False))) or 0
+            )

@@ -35,12 +35,24 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, distinct, func, or_, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    and_,
+    case,
+    cast,
+    distinct,
+    func,
+    literal_column,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from ...db.models import ProvinceRecord
-from ...db.repositories.province import json_int, json_text
+from ...db.repositories.province import json_document, json_text
 from ...reports.catalogue import Catalogue, Indicator, Source, load_catalogue
+from ...reports.consolidated import ReportMismatch
 from ...sync.codes import CODES
 from ..reports import parse_period
 from ..settings import read_setting
@@ -52,6 +64,7 @@ __all__ = [
     "recomputable",
     "recompute",
     "recompute_many",
+    "mismatches_of",
     "report_mismatches",
     "reported_values",
 ]
@@ -77,8 +90,9 @@ def _field(key: str) -> ColumnElement[str]:
     return json_text(ProvinceRecord.data, key)
 
 
-def _int(key: str) -> ColumnElement[int]:
-    return json_int(ProvinceRecord.data, key)
+def _bigint(value: ColumnElement[Any]) -> ColumnElement[int]:
+    """A schema `int` value (canonical decimal text) read by `_field`, as a number."""
+    return cast(value, BigInteger)
 
 
 def _rows(sheet: str, branches: Branches) -> list[ColumnElement[bool]]:
@@ -91,103 +105,209 @@ def _rows(sheet: str, branches: Branches) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def _grouped(
-    session: Session, measure: ColumnElement[Any], conditions: Sequence[ColumnElement[bool]]
-) -> PerBranch:
-    stmt = (
-        select(ProvinceRecord.origin_branch, func.coalesce(measure, 0))
-        .where(*conditions)
-        .group_by(ProvinceRecord.origin_branch)
-    )
-    return {str(branch): int(value or 0) for branch, value in session.execute(stmt)}
+Key = tuple[str, str]  # (origin_branch, the sheet's filter code: relief kind, member category…)
+
+
+class _Scans:
+    """One SQL pass per sheet for a whole recompute, grouped by commune and by the column the
+    catalogue filters on, with every measure summed side by side: each aggregate then adds up the
+    groups its filter selects. Reading the JSON fields dominates the cost, so each row is read
+    once per sheet rather than once per indicator (the members register is the largest sheet)."""
+
+    def __init__(self, session: Session, rng: _Range, branches: Branches) -> None:
+        self.session = session
+        self.rng = rng
+        self.branches = branches
+        self._memo: dict[object, dict[Key, tuple[int, ...]]] = {}
+
+    def _run(
+        self,
+        name: object,
+        fields: Sequence[str],
+        dimension: str | None,
+        measures: Callable[[Any], Sequence[ColumnElement[Any]]],
+        where: Sequence[ColumnElement[bool]],
+        only: Mapping[str, tuple[str, ...]] | None = None,
+    ) -> dict[Key, tuple[int, ...]]:
+        """Groups the rows selected by `where` (plain columns) and `only` (JSON field → allowed
+        values) by commune and `dimension`, and computes `measures` over the JSON `fields`."""
+        if name not in self._memo:
+            # Each document is parsed once and each field read once per row, in subqueries that
+            # OFFSET 0 keeps PostgreSQL from inlining (it would parse again for every reference).
+            docs = (
+                select(
+                    ProvinceRecord.origin_branch.label("branch"),
+                    json_document(ProvinceRecord.data).label("doc"),
+                )
+                .where(*where)
+                .offset(0)
+                .subquery("d")
+            )
+            keys = list(dict.fromkeys([*fields, *([dimension] if dimension else [])]))
+            filters = [json_text(docs.c.doc, key).in_(values) for key, values in (only or {}).items()]
+            rows = (
+                select(docs.c.branch, *(json_text(docs.c.doc, k).label(k) for k in keys))
+                .where(*filters)
+                .offset(0)
+                .subquery("r")
+            )
+            dim = rows.c[dimension] if dimension else literal_column("''")
+            stmt = select(rows.c.branch, dim, *(func.coalesce(m, 0) for m in measures(rows.c))).group_by(
+                rows.c.branch, *([dim] if dimension else [])
+            )
+            self._memo[name] = {
+                (str(branch), str(code or "")): tuple(int(v or 0) for v in values)
+                for branch, code, *values in self.session.execute(stmt)
+            }
+        return self._memo[name]
+
+    def _month(self, sheet: str) -> list[ColumnElement[bool]]:
+        return [*_rows(sheet, self.branches), ProvinceRecord.period == self.rng.period]
+
+    def donations(self) -> dict[Key, tuple[int, ...]]:
+        """(cash, in kind, count) of the month's valid receipts."""
+        return self._run(
+            "donations",
+            ("cash_vnd", "in_kind_vnd"),
+            None,
+            lambda c: [func.sum(_bigint(c.cash_vnd)), func.sum(_bigint(c.in_kind_vnd)), func.count()],
+            self._month("donations"),
+            {"status": ("valid",)},
+        )
+
+    def relief(self) -> dict[Key, tuple[int, ...]]:
+        """(people covered, cash, goods value, records) of the month by kind."""
+        fields = ("people_covered", "cash_vnd", "goods_vnd")
+        return self._run(
+            "relief",
+            fields,
+            "kind",
+            lambda c: [*(func.sum(_bigint(c[f])) for f in fields), func.count()],
+            self._month("relief"),
+        )
+
+    def relief_people(self, kinds: tuple[str, ...]) -> dict[Key, tuple[int, ...]]:
+        """Distinct people helped over these kinds (a distinct count does not add up by kind)."""
+        return self._run(
+            ("relief_people", kinds),
+            ("person_id",),
+            None,
+            lambda c: [func.count(distinct(c.person_id))],
+            self._month("relief"),
+            {"kind": kinds} if kinds else None,
+        )
+
+    def members(self) -> dict[Key, tuple[int, ...]]:
+        """(active at the month's end, joined in the month, left in the month) by category. The
+        register carries every membership whatever its period, so the dates decide."""
+        rng = self.rng
+
+        def count(condition: ColumnElement[bool]) -> ColumnElement[int]:
+            return func.sum(case((condition, 1), else_=0))
+
+        def measures(c: Any) -> list[ColumnElement[Any]]:
+            joined, left = c.joined_on, c.left_on
+            return [
+                count(and_(joined <= rng.end, or_(left.is_(None), left > rng.end))),
+                count(and_(joined >= rng.start, joined <= rng.end)),
+                count(and_(left >= rng.start, left <= rng.end)),
+            ]
+
+        return self._run(
+            "members", ("joined_on", "left_on"), "category", measures, _rows("members", self.branches)
+        )
+
+    def activities(self) -> dict[Key, tuple[int, ...]]:
+        """(count, sessions, participants, cases, people served, value) of the month by type."""
+        return self._run(
+            "activities",
+            _ACTIVITY_COLUMNS,
+            "type",
+            lambda c: [func.count(), *(func.sum(_bigint(c[f])) for f in _ACTIVITY_COLUMNS)],
+            self._month("activities"),
+        )
+
+
+_ACTIVITY_COLUMNS = ("sessions", "participants", "cases", "people_served", "value_vnd")
+
+
+def _pick(groups: Mapping[Key, tuple[int, ...]], index: int, codes: tuple[str, ...] | None) -> PerBranch:
+    """Adds up measure `index` over the groups whose code is in `codes` (every group when None)."""
+    result: PerBranch = {}
+    for (branch, code), values in groups.items():
+        if codes is None or code in codes:
+            result[branch] = result.get(branch, 0) + values[index]
+    return result
 
 
 # ---------------------------------------------------------------- the province aggregates
 
-Aggregate = Callable[[Session, Source, _Range, Branches], PerBranch]
+Aggregate = Callable[[_Scans, Source], PerBranch]
 
 
-def _donations(measure: str) -> Aggregate:
-    def aggregate(session: Session, source: Source, rng: _Range, branches: Branches) -> PerBranch:
-        expression: ColumnElement[Any] = {
-            "cash": func.sum(_int("cash_vnd")),
-            "in_kind": func.sum(_int("in_kind_vnd")),
-            "total": func.sum(_int("cash_vnd") + _int("in_kind_vnd")),
-            "count": func.count(),
-        }[measure]
-        conditions = [*_rows("donations", branches), ProvinceRecord.period == rng.period]
-        return _grouped(session, expression, [*conditions, _field("status") == "valid"])
+def _donations(index: int | tuple[int, int]) -> Aggregate:
+    def aggregate(scans: _Scans, source: Source) -> PerBranch:
+        parts = index if isinstance(index, tuple) else (index,)
+        result: PerBranch = {}
+        for i in parts:
+            for branch, value in _pick(scans.donations(), i, None).items():
+                result[branch] = result.get(branch, 0) + value
+        return result
 
     return aggregate
 
 
-def _relief(measure: str) -> Aggregate:
-    def aggregate(session: Session, source: Source, rng: _Range, branches: Branches) -> PerBranch:
-        expression: ColumnElement[Any] = {
-            "people_covered": func.sum(_int("people_covered")),
-            "value": func.sum(_int("cash_vnd") + _int("goods_vnd")),
-            "cash": func.sum(_int("cash_vnd")),
-            "records": func.count(),
-            "people_distinct": func.count(distinct(_field("person_id"))),
-        }[measure]
-        conditions = [*_rows("relief", branches), ProvinceRecord.period == rng.period]
-        if source.param("kinds"):
-            conditions.append(_field("kind").in_(source.param("kinds")))
-        return _grouped(session, expression, conditions)
+def _relief(index: int | tuple[int, int]) -> Aggregate:
+    def aggregate(scans: _Scans, source: Source) -> PerBranch:
+        kinds = source.param("kinds") or None
+        parts = index if isinstance(index, tuple) else (index,)
+        result: PerBranch = {}
+        for i in parts:
+            for branch, value in _pick(scans.relief(), i, kinds).items():
+                result[branch] = result.get(branch, 0) + value
+        return result
 
     return aggregate
 
 
-def _members(measure: str) -> Aggregate:
-    def aggregate(session: Session, source: Source, rng: _Range, branches: Branches) -> PerBranch:
-        # The register carries every membership whatever its period, so the dates decide.
-        conditions = [*_rows("members", branches), _field("category").in_(source.param("category"))]
-        joined, left = _field("joined_on"), _field("left_on")
-        if measure == "active":
-            conditions += [joined <= rng.end, or_(left.is_(None), left > rng.end)]
-        elif measure == "joined":
-            conditions += [joined >= rng.start, joined <= rng.end]
-        else:
-            conditions += [left >= rng.start, left <= rng.end]
-        return _grouped(session, func.count(), conditions)
+def _relief_people(scans: _Scans, source: Source) -> PerBranch:
+    return _pick(scans.relief_people(source.param("kinds")), 0, None)
+
+
+def _members(index: int) -> Aggregate:
+    def aggregate(scans: _Scans, source: Source) -> PerBranch:
+        return _pick(scans.members(), index, source.param("category"))
 
     return aggregate
 
 
-def _activities(measure: str) -> Aggregate:
-    def aggregate(session: Session, source: Source, rng: _Range, branches: Branches) -> PerBranch:
-        column = "value_vnd" if measure == "value" else measure
-        expression: ColumnElement[Any] = func.count() if measure == "count" else func.sum(_int(column))
-        conditions = [
-            *_rows("activities", branches),
-            ProvinceRecord.period == rng.period,
-            _field("type").in_(source.param("type")),
-        ]
-        return _grouped(session, expression, conditions)
+def _activities(index: int) -> Aggregate:
+    def aggregate(scans: _Scans, source: Source) -> PerBranch:
+        return _pick(scans.activities(), index, source.param("type"))
 
     return aggregate
 
 
 # The catalogue aggregates (reports/catalogue.py AGGREGATES) the bundle lets the province redo.
 PROVINCE_AGGREGATES: Mapping[str, Aggregate] = {
-    "donations.cash": _donations("cash"),
-    "donations.in_kind": _donations("in_kind"),
-    "donations.total": _donations("total"),
-    "donations.count": _donations("count"),
-    "relief.people_covered": _relief("people_covered"),
-    "relief.value": _relief("value"),
-    "relief.cash": _relief("cash"),
-    "relief.records": _relief("records"),
-    "relief.people_distinct": _relief("people_distinct"),
-    "members.active": _members("active"),
-    "members.joined": _members("joined"),
-    "members.left": _members("left"),
-    "activities.count": _activities("count"),
-    "activities.sessions": _activities("sessions"),
-    "activities.participants": _activities("participants"),
-    "activities.cases": _activities("cases"),
-    "activities.people_served": _activities("people_served"),
-    "activities.value": _activities("value"),
+    "donations.cash": _donations(0),
+    "donations.in_kind": _donations(1),
+    "donations.total": _donations((0, 1)),
+    "donations.count": _donations(2),
+    "relief.people_covered": _relief(0),
+    "relief.cash": _relief(1),
+    "relief.value": _relief((1, 2)),
+    "relief.records": _relief(3),
+    "relief.people_distinct": _relief_people,
+    "members.active": _members(0),
+    "members.joined": _members(1),
+    "members.left": _members(2),
+    "activities.count": _activities(0),
+    "activities.sessions": _activities(1),
+    "activities.participants": _activities(2),
+    "activities.cases": _activities(3),
+    "activities.people_served": _activities(4),
+    "activities.value": _activities(5),
 }
 # Filters a bundle cannot apply (campaign kinds are not exported).
 _UNSUPPORTED_PARAMS = frozenset({"campaign_kind"})
@@ -251,11 +371,12 @@ def recompute_many(
         branches = set(session.scalars(select(ProvinceRecord.origin_branch).distinct()))
     if not branches:
         return {}
+    scans = _Scans(session, rng, branches)
     cache: dict[Source, PerBranch] = {}
 
     def aggregate(part: Source) -> PerBranch:
         if part not in cache:
-            cache[part] = PROVINCE_AGGREGATES[part.agg](session, part, rng, branches)
+            cache[part] = PROVINCE_AGGREGATES[part.agg](scans, part)
         return cache[part]
 
     indicators = recomputable(catalogue)
@@ -331,27 +452,6 @@ def reported_values(
     return result
 
 
-@dataclass(frozen=True)
-class ReportMismatch:
-    """A commune's reported figure that differs from the one recomputed from its records."""
-
-    branch_code: str
-    period: str
-    indicator: str
-    label: str
-    reported: int
-    recomputed: int
-    code: str = "REPORT_MISMATCH"
-
-    @property
-    def message_vi(self) -> str:
-        return CODES["REPORT_MISMATCH"].message_vi.format(indicator=f"{self.indicator} – {self.label}")
-
-    @property
-    def message_en(self) -> str:
-        return CODES["REPORT_MISMATCH"].message_en.format(indicator=self.indicator)
-
-
 def mismatches_of(
     catalogue: Catalogue,
     branch_code: str,
@@ -367,7 +467,19 @@ def mismatches_of(
         own = reported.get((indicator.code, ""))
         if value is None or own is None or own == value:
             continue
-        found.append(ReportMismatch(branch_code, period, indicator.code, indicator.label_vi, own, value))
+        info = CODES["REPORT_MISMATCH"]
+        found.append(
+            ReportMismatch(
+                branch_code=branch_code,
+                period=period,
+                indicator=indicator.code,
+                label=indicator.label_vi,
+                reported=own,
+                recomputed=value,
+                message_vi=info.message_vi.format(indicator=f"{indicator.code} – {indicator.label_vi}"),
+                message_en=info.message_en.format(indicator=indicator.code),
+            )
+        )
     return found
 
 

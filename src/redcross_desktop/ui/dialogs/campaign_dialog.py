@@ -64,7 +64,7 @@ class CampaignDialog(FormDialog):
         campaign: CampaignRow | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(_("Sửa đợt vận động") if campaign else _("Thêm đợt vận động"), parent, width=900)
+        super().__init__(_("Sửa đợt vận động") if campaign else _("Thêm đợt vận động"), parent, width=980)
         self._services = services
         self._runner = runner
         self._campaign = campaign
@@ -92,9 +92,11 @@ class CampaignDialog(FormDialog):
         self.add_field("start_date", _("Ngày bắt đầu (*)"), self.start_date)
         self.add_field("end_date", _("Ngày kết thúc tiếp nhận"), self.end_date)
         right = self.add_column()
+        self.columns.setStretch(0, 3)  # the left column carries the long Decree 93 texts
+        self.columns.setStretch(1, 2)
         self.add_field("purpose", _("Mục đích"), self.purpose, self.restricted, form=right)
         self.add_field("target_vnd", _("Chỉ tiêu vận động"), self.target, form=right)
-        self.add_field("min_gift_vnd", _("Mức tối thiểu mỗi suất quà"), self.min_gift, form=right)
+        self.add_field("min_gift_vnd", _("Quà tối thiểu mỗi suất"), self.min_gift, form=right)
         self.add_field("documents", _("Văn bản phát động"), self.documents, form=right)
         self.limits = muted_label("")
         self.extra.addWidget(self.limits)

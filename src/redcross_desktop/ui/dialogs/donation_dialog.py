@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QSizePolicy, QVBoxLayout, QWidget
 
 from ...core.errors import RedCrossError
 from ...core.i18n import _
@@ -83,7 +83,8 @@ class DonationDialog(FormDialog):
             self.channel.addItem(_(label), code)
         self.cash = AmountEdit()
         self.cash_words = muted_label("")
-        self.cash_words.hide()
+        # Room for two lines is kept: a wrapped label in a two-column form does not grow its row.
+        self.cash_words.setMinimumHeight(self.fontMetrics().lineSpacing() * 2 + 2)
         self.collector = QLineEdit()
         self.collector.setPlaceholderText(_("Người trực tiếp nhận tiền, hàng"))
         self.lines = DonationLinesEditor(services.stock.list_items())
@@ -95,7 +96,10 @@ class DonationDialog(FormDialog):
         self.total = QLabel()
         self.total.setObjectName("subTitle")
 
-        self.form.addRow(self.banner)
+        main = self.layout()
+        assert isinstance(main, QVBoxLayout)
+        main.insertWidget(0, self.banner)  # across both columns
+        self.banner.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.add_field("received_on", _("Ngày nhận (*)"), self.received_on)
         self.add_field("donor", _("Nhà hảo tâm (*)"), self.donor, self.anonymous)
         self.add_field("campaign", _("Đợt vận động"), self.campaign)
@@ -104,7 +108,8 @@ class DonationDialog(FormDialog):
         self.add_field("cash", _("Số tiền"), self.cash, self.cash_words, form=right)
         self.add_field("collector", _("Người thu"), self.collector, form=right)
         below = self.new_form()
-        self.extra.addWidget(QLabel(_("Hiện vật (nếu có)")))
+        self.lines_title = QLabel(_("Hiện vật (nếu có)"))
+        self.extra.addWidget(self.lines_title)
         self.extra.addWidget(self.lines)
         self.hints["lines"] = Hint()
         self.fields["lines"] = self.lines
@@ -140,7 +145,8 @@ class DonationDialog(FormDialog):
                 ),
                 "warning",
             )
-        self.resize(self.width(), self.sizeHint().height())
+        main.activate()  # hidden parts (a voided receipt has no goods editor) give their room back
+        self.adjustSize()
 
     # ---- filling ----------------------------------------------------------------------------
 
@@ -179,6 +185,9 @@ class DonationDialog(FormDialog):
         ):
             field.setEnabled(False)
         self.lines.set_read_only(True)
+        if not donation.lines:
+            self.lines.hide()
+            self.lines_title.hide()
         self.save_button.hide()
         self.cancel_button.setText(_("Đóng"))
         self.note.hide()  # "Enter saves" does not apply
@@ -205,7 +214,6 @@ class DonationDialog(FormDialog):
         self.cash_words.setText(
             _("Bằng chữ: {words}").format(words=amount_in_words(amount)) if amount else ""
         )
-        self.cash_words.setVisible(bool(amount))
         self._refresh_total()
         self.grow_to_fit()
 

@@ -37,6 +37,7 @@ class ItemDialog(FormDialog):
         self.unit.setEditable(True)
         self.unit.addItems(COMMON_UNITS)
         self.unit.setCurrentText("")
+        self.unit.setMinimumContentsLength(16)  # the placeholder lists the common units
         unit_edit = self.unit.lineEdit()
         if unit_edit is not None:
             unit_edit.setPlaceholderText(_("kg, thùng, bao, chiếc, lít…"))

@@ -116,12 +116,12 @@ class _EntryDialog(QDialog):
         form = QFormLayout(page)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         form.setVerticalSpacing(6)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         for spec in fields:
             edit = FigureEdit(spec)
             self.figures.append(edit)
             label = QLabel(_("{label} ({unit})").format(label=spec.label, unit=spec.unit))
-            label.setWordWrap(True)
-            label.setToolTip(spec.code)
+            label.setToolTip(spec.code)  # unwrapped: a wrapped label in a form row gets cut off
             form.addRow(label, edit)
         if not fields:
             form.addRow(muted_label(empty))

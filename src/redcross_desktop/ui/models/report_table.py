@@ -69,8 +69,10 @@ def figure_text(value: float | None, line: ReportLine) -> str:
 
 
 def percent_text(value: float | None) -> str:
-    """One decimal with a Vietnamese decimal comma: 85,3."""
-    return "" if value is None else f"{value:.1f}".replace(".", ",")
+    """One decimal, Vietnamese style: 85,3 and 1.116,3."""
+    if value is None:
+        return ""
+    return f"{value:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
 
 
 def parse_figure(text: str, money: bool) -> int:

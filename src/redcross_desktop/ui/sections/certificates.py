@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QSplitter,
     QTableView,
@@ -163,6 +164,10 @@ class IssueTab(QWidget):
         for index, (_kind, _template, label) in enumerate(CHOICES):
             self.kind.addItem(_(label), index)
         self.campaign = QComboBox()
+        for combo in (self.kind, self.campaign):
+            # Filled after the first layout: without this the combo keeps the width of an empty one.
+            combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            combo.setMinimumContentsLength(16)
         self.min_amount = AmountEdit(required=False)
         self.min_amount.edit.setPlaceholderText(_("Ví dụ: 500k; để trống nếu không giới hạn"))
         self.date_from = DateEdit(required=False)
@@ -172,7 +177,7 @@ class IssueTab(QWidget):
         period = QHBoxLayout()
         period.setSpacing(6)
         period.addWidget(self.date_from, 1)
-        period.addWidget(QLabel(_("đến")), 0, Qt.AlignmentFlag.AlignTop)
+        period.addWidget(QLabel(_("đến")))
         period.addWidget(self.date_to, 1)
         self.min_hours = QSpinBox()
         self.min_hours.setRange(0, 100_000)
@@ -184,6 +189,7 @@ class IssueTab(QWidget):
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         self.form.setVerticalSpacing(6)
+        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.form.addRow(_("Loại giấy"), self.kind)
         self.form.addRow(_("Đợt vận động"), self.campaign)
         self.form.addRow(_("Ủng hộ từ"), self.min_amount)
@@ -260,7 +266,7 @@ class IssueTab(QWidget):
         splitter.setSizes([460, 640])
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 8, 0, 0)
+        layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(splitter)
 
         self.kind.currentIndexChanged.connect(self._on_kind_current_index_changed)

@@ -54,7 +54,7 @@ COLUMNS: tuple[Column[CertificateRow], ...] = (
     Column(N_("Trạng thái"), _status),
     Column(N_("Nội dung"), lambda r: r.reason),
 )
-COLUMN_WIDTHS = (130, 140, 180, 90, 110, 110, 70, 150)
+COLUMN_WIDTHS = (125, 135, 175, 88, 105, 125, 65, 130)
 
 
 class IssuedTab(QWidget):
@@ -102,7 +102,7 @@ class IssuedTab(QWidget):
         self.empty = muted_label(_("Chưa có giấy nào khớp bộ lọc. Giấy được cấp ở thẻ “Cấp giấy”."))
 
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 8, 0, 0)
+        layout.setContentsMargins(8, 8, 8, 8)
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty)

@@ -63,7 +63,7 @@ class DistributionSheetsTab(QWidget):
         )
         buttons.addWidget(self.print_button)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 8, 0, 0)
+        layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty)
         layout.addLayout(buttons)

@@ -65,7 +65,7 @@ COLUMNS: tuple[Column[DonationRow], ...] = (
     Column(N_("Hiện vật (trị giá)"), lambda d: _money(d.in_kind_vnd), RIGHT),
     Column(N_("Trạng thái"), lambda d: _(STATUS_LABELS.get(d.status, d.status))),
 )
-COLUMN_WIDTHS = (130, 90, 220, 190, 110, 120, 140)  # the last column stretches
+COLUMN_WIDTHS = (125, 90, 240, 180, 125, 115, 130)  # the last column stretches
 MONEY_COLUMNS = (5, 6)
 
 # The audit log's column names, as the history shows them.
@@ -200,7 +200,6 @@ class DonationsSection(QWidget):
         self.void_button.setToolTip(_("Đánh dấu biên nhận đang chọn là đã hủy, kèm lý do"))
         self.history_button = QPushButton(_("Lịch sử thay đổi"))
         self.totals = QLabel()
-        self.totals.setObjectName("subTitle")
         self.totals.setWordWrap(True)
         self.status_line = muted_label("")
         actions = QHBoxLayout()

@@ -111,6 +111,7 @@ class OverviewSection(QWidget):
         self.identity = muted_label(" · ".join(identity))
         self.people_count = QLabel(EMPTY)
         self.people_label = muted_label(_("người trong danh sách"))
+        self.people_label.setWordWrap(False)
         people = QHBoxLayout()
         people.setSpacing(6)
         people.addWidget(self.identity, 1)

@@ -41,7 +41,17 @@ def money_unit(largest: int) -> tuple[int, str]:
 
 
 def month_label(point: MonthPoint) -> str:
-    return f"{point.month.month}/{point.month.year % 100:02d}"
+    """ "T7": twelve "7/2025" labels do not fit under a half-width chart; the title gives the years."""
+    return _("T{month}").format(month=point.month.month)
+
+
+def span_text(points: Sequence[MonthPoint]) -> str:
+    if not points:
+        return ""
+    first, last = points[0].month, points[-1].month
+    return _("từ {start} đến {end}").format(
+        start=f"{first.month}/{first.year}", end=f"{last.month}/{last.year}"
+    )
 
 
 def _chart(title: str) -> QChart:
@@ -60,13 +70,18 @@ def _chart(title: str) -> QChart:
 def _axes(
     chart: QChart, labels: Sequence[str], largest: float, title: str
 ) -> tuple[QBarCategoryAxis, QValueAxis]:
+    small = QFont(chart.titleFont())
+    small.setBold(False)
+    small.setPointSizeF(max(small.pointSizeF() - 1.5, 7.0))  # twelve "12/25" labels fit a half-width chart
     x = QBarCategoryAxis()
     x.append(list(labels))
     x.setLabelsColor(LABEL_COLOUR)
+    x.setLabelsFont(small)
     x.setGridLineVisible(False)
     y = QValueAxis()
     y.setLabelFormat("%.0f")
-    y.setRange(0, max(largest, 4))
+    y.setLabelsFont(small)
+    y.setRange(0, max(largest * 1.15, 4))  # headroom: the highest point is not cut by the frame
     y.applyNiceNumbers()
     y.setTitleText(title)
     y.setLabelsColor(LABEL_COLOUR)
@@ -79,7 +94,7 @@ def _axes(
 def chart_view(parent: QWidget | None = None) -> QChartView:
     view = QChartView(parent)
     view.setRenderHint(QPainter.RenderHint.Antialiasing)
-    view.setMinimumHeight(200)
+    view.setMinimumHeight(240)
     return view
 
 
@@ -94,7 +109,7 @@ def show_chart(view: QChartView, chart: QChart) -> None:
 def cash_chart(points: Sequence[MonthPoint]) -> QChart:
     """Bars of the money received each month."""
     divisor, unit = money_unit(max((p.value for p in points), default=0))
-    chart = _chart(_("Tiền nhận được 12 tháng gần đây"))
+    chart = _chart(_("Tiền nhận được theo tháng, {span}").format(span=span_text(points)))
     bars = QBarSet(_("Tiền mặt"))
     bars.setColor(BAR_COLOUR)
     bars.setBorderColor(BAR_COLOUR)
@@ -113,7 +128,7 @@ def cash_chart(points: Sequence[MonthPoint]) -> QChart:
 
 def helped_chart(points: Sequence[MonthPoint]) -> QChart:
     """A line of the people helped each month."""
-    chart = _chart(_("Lượt người được hỗ trợ 12 tháng gần đây"))
+    chart = _chart(_("Lượt người được hỗ trợ theo tháng, {span}").format(span=span_text(points)))
     series = QLineSeries()
     pen = QPen(LINE_COLOUR)
     pen.setWidth(2)

@@ -9,7 +9,6 @@ so this list is the place to look before typing a name anywhere else.
 from __future__ import annotations
 
 import dataclasses
-
 import re
 from datetime import date
 from functools import partial

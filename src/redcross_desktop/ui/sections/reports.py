@@ -48,6 +48,10 @@ from ..widgets.reason_dialog import ReasonDialog
 
 KINDS = (("month", N_("Tháng")), ("quarter", N_("Quý")), ("ytd", N_("Lũy kế từ đầu năm")))
 QUARTERS = ("I", "II", "III", "IV")
+LEGEND = N_(
+    "Ô nền vàng là số liệu nhập tay: bấm đúp để sửa. Cột “Kế hoạch” cũng sửa được tại chỗ. Các số còn "
+    "lại tính từ dữ liệu đã ghi."
+)
 COLUMN_WIDTHS = (44, 0, 84, 110, 110, 110, 82, 110, 64)  # 0: the label column stretches
 
 
@@ -159,12 +163,7 @@ class ReportsSection(QWidget):
         for column, width in enumerate(COLUMN_WIDTHS):
             if width:
                 self.table.setColumnWidth(column, width)
-        self.legend = muted_label(
-            _(
-                "Ô nền vàng là số liệu nhập tay: bấm đúp để sửa. Cột “Kế hoạch” cũng sửa được tại chỗ. "
-                "Các số còn lại tính từ dữ liệu đã ghi."
-            )
-        )
+        self.legend = muted_label(_(LEGEND))
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 16)
@@ -291,6 +290,14 @@ class ReportsSection(QWidget):
         self.table.setColumnWidth(NUMBER, COLUMN_WIDTHS[NUMBER])
         self._show_status(loaded)
         self._show_actions()
+        self.legend.setText(
+            _(
+                "Tháng đã chốt số liệu: số liệu nhập tay chỉ để xem; bấm “Mở khóa…” (cần ghi lý do) nếu "
+                "phải sửa. Kế hoạch năm vẫn sửa được."
+            )
+            if closed
+            else _(LEGEND)
+        )
 
     def _show_status(self, loaded: Loaded) -> None:
         status = loaded.status

@@ -16,7 +16,7 @@ import argparse
 import io
 import sys
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
@@ -28,7 +28,7 @@ SOURCE = ROOT / "src"
 CATALOGUE = ROOT / "resources" / "locale" / "en" / "LC_MESSAGES" / "redcross.po"
 KEYWORDS: dict[str, None] = {"_": None, "N_": None}
 PROJECT = "redcross-desktop"
-FIXED_DATE = datetime(2026, 1, 1, tzinfo=timezone.utc)  # a stable header: no diff on every run
+FIXED_DATE = datetime(2026, 1, 1, tzinfo=UTC)  # a stable header: no diff on every run
 
 
 def extract(source: Path = SOURCE) -> dict[str, list[tuple[str, int]]]:

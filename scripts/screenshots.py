@@ -18,6 +18,8 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before Qt loads
 
 import screens_donations  # noqa: E402 - beside this script
+import screens_field_work  # noqa: E402 - beside this script
+import screens_setup  # noqa: E402 - beside this script
 import screenshots_reports  # noqa: E402 - beside this script
 from PySide6.QtCore import QCoreApplication, Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
@@ -102,6 +104,7 @@ def main() -> int:
             for person in PEOPLE:
                 services.people.create(person)
             screens_donations.seed(services)
+            screens_field_work.seed(services)
             window = MainWindow(services, InlineTaskRunner())
             window.resize(*SIZE)
             window.show()
@@ -131,7 +134,9 @@ def main() -> int:
             save(dialog, args.out / "02d-person-dialog-errors.png")
             dialog.reject()
             screens_donations.shoot(window, args.out, save)
+            screens_field_work.shoot(window, services, args.out, save)
             screenshots_reports.shoot(window, services, args.out, save, Path(tmp))
+            screens_setup.shoot(window, services, args.out, save, Path(tmp))
             window.close()
         finally:
             services.close()

@@ -20,7 +20,9 @@ COMMAND = "uv run python scripts/extract_messages.py"
 
 
 def _extractor() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("extract_messages", ROOT / "scripts" / "extract_messages.py")
+    spec = importlib.util.spec_from_file_location(
+        "extract_messages", ROOT / "scripts" / "extract_messages.py"
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -49,10 +51,14 @@ def english() -> Iterator[None]:
 
 def fields(text: str) -> set[tuple[str | None, str | None, str | None]]:
     """The `{name:spec!conv}` replacement fields of a format string."""
-    return {(name, spec, conv) for _lit, name, spec, conv in string.Formatter().parse(text) if name is not None}
+    return {
+        (name, spec, conv) for _lit, name, spec, conv in string.Formatter().parse(text) if name is not None
+    }
 
 
-def test_every_string_in_the_source_has_an_english_translation(source_ids: set[str], catalogue: Catalog) -> None:
+def test_every_string_in_the_source_has_an_english_translation(
+    source_ids: set[str], catalogue: Catalog
+) -> None:
     translated = {m.id for m in catalogue if isinstance(m.id, str) and m.id and m.string and not m.fuzzy}
     missing = sorted(source_ids - translated)
     assert not missing, (

@@ -185,7 +185,7 @@ def test_workbook_has_summary_per_commune_and_warning_sheets(province_db: Servic
     assert ws.cell(vd_row, 4).number_format == "#,##0"
     assert "ngày 10 tháng 4 năm 2026" in " ".join(str(v) for v in cells.values())
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 8  # A3
-    assert ws.print_title_cols == "A:D" and ws.freeze_panes == f"E{header + 2}"
+    assert ws.print_title_cols == "$A:$D" and ws.freeze_panes == f"E{header + 2}"
     by_commune = wb["Theo xã"]
     assert [by_commune.cell(r, 3).value for r in range(3, 7)] == [
         "Phường Hoàn Kiếm",

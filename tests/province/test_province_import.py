@@ -33,7 +33,6 @@ from redcross_desktop.db.models import (
     ProvinceKey,
     ProvinceRecordHistory,
 )
-from redcross_desktop.services.province.common import ProvinceError
 from redcross_desktop.services.province.import_report import BundleReport, render_report
 from redcross_desktop.sync import keys as crypto
 
@@ -56,7 +55,9 @@ def bundles(province: Province) -> list[ImportedBundle]:
 
 def key_status(province: Province) -> dict[str, tuple[str, int | None, int | None]]:
     with province.services.ctx.sessions() as s:
-        return {k.key_id: (k.status, k.effective_seq, k.retired_at_seq) for k in s.scalars(select(ProvinceKey))}
+        return {
+            k.key_id: (k.status, k.effective_seq, k.retired_at_seq) for k in s.scalars(select(ProvinceKey))
+        }
 
 
 def row_codes(report: BundleReport) -> list[tuple[str, str, str]]:
@@ -82,15 +83,34 @@ def test_valid_bundle_preview_then_commit(province: Province, communes: CommuneF
     assert (done.status, done.result, done.dry_run) == ("committed", "OK", False)
     assert dict(done.total) == {**dict(preview.total)}
     record = province.record("donations", commune.uuid_of_donation(gift))
-    assert record is not None and (record.origin_branch, record.version, record.deleted) == ("01-00073", 1, False)
+    assert record is not None and (record.origin_branch, record.version, record.deleted) == (
+        "01-00073",
+        1,
+        False,
+    )
     data = json.loads(record.data)
-    assert (data["cash_vnd"], data["period"], data["channel"], data["donor_id"]) == ("100000", P1, "cash", None)
+    assert (data["cash_vnd"], data["period"], data["channel"], data["donor_id"]) == (
+        "100000",
+        P1,
+        "cash",
+        None,
+    )
     [stored] = bundles(province)
-    assert (stored.status, stored.result_code, stored.seq, stored.officer) == ("committed", "OK", 1, "can-bo-tinh")
+    assert (stored.status, stored.result_code, stored.seq, stored.officer) == (
+        "committed",
+        "OK",
+        1,
+        "can-bo-tinh",
+    )
     summary = json.loads(stored.summary)
     assert summary["dry_run"] is False and summary["result"] == "OK"
     assert summary["sheets"]["donations"] == {
-        "imported": 1, "updated": 0, "deleted": 0, "ignored_unchanged": 0, "ignored_stale": 0, "conflicts": 0,
+        "imported": 1,
+        "updated": 0,
+        "deleted": 0,
+        "ignored_unchanged": 0,
+        "ignored_stale": 0,
+        "conflicts": 0,
     }
     assert summary["total"] == dict(done.total) and summary["conflicts"] == []
     archive = Path(stored.archive_path)
@@ -111,12 +131,16 @@ def test_corrections_and_deletions_update_with_history(province: Province, commu
     assert report.sheets["donations"]["updated"] == 1 and report.sheets["activities"]["deleted"] == 1
     donation = province.record("donations", commune.uuid_of_donation(gift))
     activity = province.record("activities", commune.uuid_of_activity(talk))
-    assert donation is not None and json.loads(donation.data)["cash_vnd"] == "150000" and donation.version == 2
+    assert (
+        donation is not None and json.loads(donation.data)["cash_vnd"] == "150000" and donation.version == 2
+    )
     assert activity is not None and activity.deleted and activity.version == 2
     with province.services.ctx.sessions() as s:
         history = {
             (h.sheet_key, h.version, h.deleted)
-            for h in s.scalars(select(ProvinceRecordHistory).where(ProvinceRecordHistory.sheet_key != "report"))
+            for h in s.scalars(
+                select(ProvinceRecordHistory).where(ProvinceRecordHistory.sheet_key != "report")
+            )
         }
     assert history == {("donations", 1, False), ("activities", 1, False)}
 
@@ -179,7 +203,9 @@ def test_quarantined_bundle_accepted_by_an_officer(province: Province, communes:
     assert record is not None and record.origin_branch == "01-00073"
     [stored] = bundles(province)
     assert (stored.status, stored.decided_by, stored.decision_reason) == (
-        "accepted", "can-bo-tinh", "Đã gọi điện xác minh với xã",
+        "accepted",
+        "can-bo-tinh",
+        "Đã gọi điện xác minh với xã",
     )
     with province.services.ctx.sessions() as s:
         audit = s.scalars(select(AuditEntry).where(AuditEntry.table_name == "imported_bundles")).one()
@@ -239,8 +265,15 @@ def rotate(
     province.importer.commit([first.path])
     new_key = Ed25519PrivateKey.generate()
     path = commune.out / "rotation.xlsx"
-    rotation_bundle(first.path, path, commune.private_key(), new_key, seq=2, corrupt_proof=corrupt,
-                    bundle_id="0192f7a0-aaaa-7000-8000-000000000002")
+    rotation_bundle(
+        first.path,
+        path,
+        commune.private_key(),
+        new_key,
+        seq=2,
+        corrupt_proof=corrupt,
+        bundle_id="0192f7a0-aaaa-7000-8000-000000000002",
+    )
     return new_key, path, 3
 
 
@@ -259,8 +292,13 @@ def test_61_rotation_then_new_key_bundle(province: Province, communes: CommuneFa
     new_key, path, effective = rotate(province, commune)
     new_id = crypto.key_id(crypto.public_raw(new_key))
     # A new-key bundle arriving before the rotation bundle is UNKNOWN_KEY (held, not lost).
-    early = resign(path, commune.out / "new-3.xlsx", new_key, seq=effective,
-                   bundle_id="0192f7a0-aaaa-7000-8000-000000000003")
+    early = resign(
+        path,
+        commune.out / "new-3.xlsx",
+        new_key,
+        seq=effective,
+        bundle_id="0192f7a0-aaaa-7000-8000-000000000003",
+    )
     assert one(province.importer.preview([early.path])).code == "UNKNOWN_KEY"
     report = one(province.importer.commit([path]))
     assert (report.status, report.code) == ("committed", "OK")
@@ -283,11 +321,21 @@ def test_61_rotation_then_new_key_bundle(province: Province, communes: CommuneFa
     later = one(province.importer.commit([early.path]))
     assert (later.status, later.authenticated, later.key_id) == ("committed", True, new_id)
     # §15 19: the old key, seq ≥ effective_seq → KEY_RETIRED; an older one of it still verifies.
-    old_late = resign(path, commune.out / "old-3.xlsx", commune.private_key(), seq=effective,
-                      bundle_id="0192f7a0-aaaa-7000-8000-000000000004")
+    old_late = resign(
+        path,
+        commune.out / "old-3.xlsx",
+        commune.private_key(),
+        seq=effective,
+        bundle_id="0192f7a0-aaaa-7000-8000-000000000004",
+    )
     assert one(province.importer.commit([old_late.path])).code == "KEY_RETIRED"
-    old_early = resign(path, commune.out / "old-1b.xlsx", commune.private_key(), seq=1,
-                       bundle_id="0192f7a0-aaaa-7000-8000-000000000005")
+    old_early = resign(
+        path,
+        commune.out / "old-1b.xlsx",
+        commune.private_key(),
+        seq=1,
+        bundle_id="0192f7a0-aaaa-7000-8000-000000000005",
+    )
     assert one(province.importer.preview([old_early.path])).authenticated
 
 
@@ -300,8 +348,13 @@ def test_19_old_key_after_replacement_is_key_retired(province: Province, commune
     province.trust.register_key(
         replacement.key_file(), "01-00073", replacement.fingerprint, confirm_replace=True
     )
-    late = resign(export.path, commune.out / "late.xlsx", commune.private_key(), seq=2,
-                  bundle_id="0192f7a0-aaaa-7000-8000-000000000006")
+    late = resign(
+        export.path,
+        commune.out / "late.xlsx",
+        commune.private_key(),
+        seq=2,
+        bundle_id="0192f7a0-aaaa-7000-8000-000000000006",
+    )
     report = one(province.importer.commit([late.path]))
     assert (report.status, report.code) == ("rejected", "KEY_RETIRED")
     assert report.findings[-1].params == {"n": 2}
@@ -394,8 +447,9 @@ def test_57_clock_skew_is_imported(province: Province, communes: CommuneFactory)
     commune = registered(province, communes)
     gift = commune.donate(date(2026, 2, 3), 100_000)
     export = commune.export(P1)
-    future = resign(export.path, commune.out / "2030.xlsx", commune.private_key(),
-                    created_at="2030-01-01T08:00:00+07:00").path
+    future = resign(
+        export.path, commune.out / "2030.xlsx", commune.private_key(), created_at="2030-01-01T08:00:00+07:00"
+    ).path
     report = one(province.importer.commit([future]))
     assert (report.status, report.result, report.code) == ("committed", "WARN", "CLOCK_SKEW")
     assert province.record("donations", commune.uuid_of_donation(gift)) is not None
@@ -436,17 +490,31 @@ def test_28_foreign_origin_is_ownership_conflict(province: Province, communes: C
     assert report.status == "committed" and report.result == "WARN"
     assert row_codes(report) == [("donations", a.uuid_of_donation(borrowed), "OWNERSHIP_CONFLICT")]
     assert report.sheets["donations"] == {
-        "imported": 1, "updated": 0, "deleted": 0, "ignored_unchanged": 0, "ignored_stale": 0, "conflicts": 1,
+        "imported": 1,
+        "updated": 0,
+        "deleted": 0,
+        "ignored_unchanged": 0,
+        "ignored_stale": 0,
+        "conflicts": 1,
     }
     assert province.record("donations", a.uuid_of_donation(borrowed)) is None
     # Branch B's bundle carrying A's record id (as its own) is refused too: the stored origin is A.
     manifest, rows = bundle_rows(export.path)
     rows = {key: [] for key in rows} | {
-        "donations": [[r[0], "01-00070", 5, *r[3:]] for r in rows["donations"] if r[0] == a.uuid_of_donation(gift)]
+        "donations": [
+            [r[0], "01-00070", 5, *r[3:]] for r in rows["donations"] if r[0] == a.uuid_of_donation(gift)
+        ]
     }
     b.export(P1)
-    steal = resign(export.path, b.out / "steal.xlsx", b.private_key(), data=rows, branch_code="01-00070",
-                   seq=2, bundle_id="0192f7a0-aaaa-7000-8000-000000000007")
+    steal = resign(
+        export.path,
+        b.out / "steal.xlsx",
+        b.private_key(),
+        data=rows,
+        branch_code="01-00070",
+        seq=2,
+        bundle_id="0192f7a0-aaaa-7000-8000-000000000007",
+    )
     stolen = one(province.importer.commit([steal.path]))
     assert row_codes(stolen) == [("donations", a.uuid_of_donation(gift), "OWNERSHIP_CONFLICT")]
     record = province.record("donations", a.uuid_of_donation(gift))
@@ -519,12 +587,18 @@ def test_period_outside_the_bundle_is_period_invalid(province: Province, commune
     first, second = rows["donations"]
     first[4] = "2024-12"  # before periods_included
     second[4] = "2099-01"  # in the future
-    crafted = resign(export.path, commune.out / "periods.xlsx", commune.private_key(), data=rows,
-                     periods_included=(*export.periods_included, "2099-01"))
+    crafted = resign(
+        export.path,
+        commune.out / "periods.xlsx",
+        commune.private_key(),
+        data=rows,
+        periods_included=(*export.periods_included, "2099-01"),
+    )
     report = one(province.importer.commit([crafted.path]))
     assert sorted(c.code for c in report.conflicts if c.sheet == "donations") == ["PERIOD_INVALID"] * 2
     assert {c.message_vi for c in report.conflicts if c.sheet == "donations"} == {
-        "Kỳ 2024-12 không hợp lệ.", "Kỳ 2099-01 không hợp lệ.",
+        "Kỳ 2024-12 không hợp lệ.",
+        "Kỳ 2099-01 không hợp lệ.",
     }
 
 
@@ -572,7 +646,10 @@ def test_failed_import_writes_nothing(province: Province, communes: CommuneFacto
     empty.write_bytes(b"")
     before = province.dump()
     reports = province.importer.commit([bad, empty])
-    assert [(r.status, r.code) for r in reports] == [("rejected", "CONTENT_MISMATCH"), ("rejected", "FILE_EMPTY")]
+    assert [(r.status, r.code) for r in reports] == [
+        ("rejected", "CONTENT_MISMATCH"),
+        ("rejected", "FILE_EMPTY"),
+    ]
     assert province.dump() == before and province.archived() == []
     assert any("dòng 2" in line for line in render_report(reports[0]))
 
@@ -590,18 +667,36 @@ def test_preview_writes_nothing(province: Province, communes: CommuneFactory) ->
     forged = resign(second.path, commune.out / "forged.xlsx", Ed25519PrivateKey.generate()).path
     bad = tampered(second.path, commune.out / "sua.xlsx")
     rotation = commune.out / "rotation.xlsx"
-    rotation_bundle(second.path, rotation, commune.private_key(), Ed25519PrivateKey.generate(), seq=3,
-                    bundle_id="0192f7a0-aaaa-7000-8000-000000000008")
+    rotation_bundle(
+        second.path,
+        rotation,
+        commune.private_key(),
+        Ed25519PrivateKey.generate(),
+        seq=3,
+        bundle_id="0192f7a0-aaaa-7000-8000-000000000008",
+    )
     stranger = communes.make("00070")
     stranger.donate(date(2026, 2, 3), 1_000)
     unknown = stranger.export(P1).path
     before = province.dump()
     reports = province.importer.preview([second.path, first.path, forged, bad, rotation, unknown])
     assert [r.code for r in reports] == [
-        "OK", "ALREADY_IMPORTED", "UNKNOWN_KEY", "CONTENT_MISMATCH", "MISSING_BUNDLES", "UNKNOWN_BRANCH",
+        "OK",
+        "ALREADY_IMPORTED",
+        "UNKNOWN_KEY",
+        "CONTENT_MISMATCH",
+        "MISSING_BUNDLES",
+        "UNKNOWN_BRANCH",
     ]
     assert all(r.dry_run for r in reports)
-    assert [r.bundle_id is None for r in reports] == [True, False, True, True, True, True]  # a replay names its import
+    assert [r.bundle_id is None for r in reports] == [
+        True,
+        False,
+        True,
+        True,
+        True,
+        True,
+    ]  # a replay names its import
     assert province.dump() == before and province.archived() == archived
     # The preview's counts are what the commit does.
     assert dict(one(province.importer.commit([second.path])).total) == dict(reports[0].total)

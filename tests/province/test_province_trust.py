@@ -20,7 +20,9 @@ from redcross_desktop.sync.keyfile import KeyFileError
 
 def audit_rows(province: Province, table: str) -> list[AuditEntry]:
     with province.services.ctx.sessions() as s:
-        return list(s.scalars(select(AuditEntry).where(AuditEntry.table_name == table).order_by(AuditEntry.id)))
+        return list(
+            s.scalars(select(AuditEntry).where(AuditEntry.table_name == table).order_by(AuditEntry.id))
+        )
 
 
 def keys_in_store(province: Province) -> list[ProvinceKey]:
@@ -52,7 +54,9 @@ def test_register_key_with_matching_fingerprint(province: Province, communes: Co
     assert again.key_id == row.key_id and len(audit_rows(province, "province_keys")) == 1
 
 
-def test_wrong_fingerprint_is_refused_and_nothing_stored(province: Province, communes: CommuneFactory) -> None:
+def test_wrong_fingerprint_is_refused_and_nothing_stored(
+    province: Province, communes: CommuneFactory
+) -> None:
     commune = communes.make("00073")
     digits = commune.fingerprint.replace(" ", "").replace("/", "")
     wrong = digits[:-1] + str((int(digits[-1]) + 1) % 10)

@@ -30,7 +30,9 @@ def test_set_many_is_all_or_nothing(services: Services) -> None:
     assert services.settings.get("report")["deadline_day"] == 5
 
 
-def test_the_honour_ladder_is_sorted_and_keeps_the_verify_mark_of_unchanged_levels(services: Services) -> None:
+def test_the_honour_ladder_is_sorted_and_keeps_the_verify_mark_of_unchanged_levels(
+    services: Services,
+) -> None:
     saved = services.settings.set_honour_ladder(
         [
             HonourLevel(50, "  Huy chương   Vì sự nghiệp nhân đạo ", "Trung ương Hội", ""),
@@ -78,7 +80,9 @@ def test_suggested_details_name_the_branch_after_its_area() -> None:
         suggested_details("01", "99999")
 
 
-def test_backup_now_writes_a_consistent_copy_and_never_overwrites(services: Services, paths: AppPaths) -> None:
+def test_backup_now_writes_a_consistent_copy_and_never_overwrites(
+    services: Services, paths: AppPaths
+) -> None:
     services.people.create(PersonInput("Nguyễn Văn Đức"))
     first = backup_store(services.engine, paths)
     second = backup_now(paths)

@@ -71,7 +71,7 @@ def test_an_activity_is_recorded_with_the_labels_of_its_type(
     assert shown_counts(dialog) == {
         "sessions": "Số đợt",
         "people_served": "Số người được khám, tặng quà",
-        "value_vnd": "Trị giá (đồng)",
+        "value_vnd": "Trị giá",
     }
 
     dialog.type.setCurrentIndex(dialog.type.findData("first_aid"))
@@ -96,7 +96,8 @@ def test_an_activity_is_recorded_with_the_labels_of_its_type(
         1_500_000,
     )
     model = tab.table.model_
-    assert model.data(model.index(0, 4)) == "Số lớp: 2 · Số học viên: 60 · Số ca sơ cấp cứu thực tế: 3"
+    assert model.data(model.index(0, 4)) == "1.500.000 đ"
+    assert model.data(model.index(0, 5)) == "Số lớp: 2 · Số học viên: 60 · Số ca sơ cấp cứu thực tế: 3"
     assert (
         "Sơ cấp cứu: 1 hoạt động, số lớp 2, số học viên 60, số ca sơ cấp cứu thực tế 3" in tab.summary.text()
     )

@@ -72,7 +72,9 @@ def open_donation_dialog(section: BloodSection, qtbot) -> DonationDialog:
 def test_a_donation_before_the_eligible_date_is_refused_through_the_dialog(
     section: BloodSection, services: Services, qtbot
 ) -> None:
-    who = donor(services, "Nguyễn Văn Đức", blood_prior_donations=2, blood_prior_evidence="Giấy chứng nhận cũ")
+    who = donor(
+        services, "Nguyễn Văn Đức", blood_prior_donations=2, blood_prior_evidence="Giấy chứng nhận cũ"
+    )
     last = date.today() - timedelta(days=30)
     services.blood.record_donation(BloodDonationInput(who.id, last, "whole", 350))
     next_day = format_date(last + timedelta(days=84))
@@ -199,12 +201,16 @@ def test_the_call_list_keeps_donors_without_consent_off_by_default(
     section: BloodSection, services: Services, qtbot
 ) -> None:
     long_ago = date.today() - timedelta(days=200)
-    agreed = donor(services, "Phạm Thị Lan", phone="0912345678", consent_status="given", consent_date=long_ago)
+    agreed = donor(
+        services, "Phạm Thị Lan", phone="0912345678", consent_status="given", consent_date=long_ago
+    )
     unknown = donor(services, "Hoàng Văn Thụ", phone="0987654321")
     recent = donor(services, "Vũ Văn Hùng", consent_status="given", consent_date=long_ago)
     for who in (agreed, unknown):
         services.blood.record_donation(BloodDonationInput(who.id, long_ago, "whole", 350))
-    services.blood.record_donation(BloodDonationInput(recent.id, date.today() - timedelta(days=10), "whole", 350))
+    services.blood.record_donation(
+        BloodDonationInput(recent.id, date.today() - timedelta(days=10), "whole", 350)
+    )
     tab = section.eligible
     section.tabs.setCurrentWidget(tab)
     assert [d.full_name for d in tab.table.rows()] == ["Phạm Thị Lan"]
@@ -229,3 +235,14 @@ def test_deleting_a_drive_asks_first(section: BloodSection, services: Services, 
     delete.click()
     assert services.blood.list_drives() == []
     assert tab.table.model_.rowCount() == 0
+
+
+def test_ctrl_n_opens_the_dialog_of_the_tab_shown(section: BloodSection, qtbot) -> None:
+    section.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is section)
+    section.tabs.setCurrentWidget(section.donations)
+    qtbot.keyClick(section.donations.search, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    # A button's shortcut shows it pressed, then clicks it a moment later.
+    qtbot.waitUntil(lambda: isinstance(section.donations.dialog, DonationDialog))
+    assert section.drives.dialog is None  # the hidden tab's button did not answer
+    section.donations.dialog.reject()

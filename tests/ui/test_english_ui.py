@@ -35,7 +35,9 @@ def english() -> Iterator[None]:
     set_language("vi")
 
 
-def test_the_main_window_in_english_has_english_section_titles(qtbot, services: Services, english: None) -> None:
+def test_the_main_window_in_english_has_english_section_titles(
+    qtbot, services: Services, english: None
+) -> None:
     window = MainWindow(services, InlineTaskRunner())
     qtbot.addWidget(window)
     titles = [window.sidebar.item(row).text() for row in range(window.sidebar.count())]

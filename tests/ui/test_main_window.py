@@ -27,7 +27,7 @@ from redcross_desktop.app import StartupAborted, build, main
 from redcross_desktop.core.paths import AppPaths
 from redcross_desktop.services.container import Services
 from redcross_desktop.services.people import PersonInput
-from redcross_desktop.ui.main_window import MainWindow
+from redcross_desktop.ui.main_window import SECTIONS, MainWindow
 from redcross_desktop.ui.sections.people import PeopleSection
 from redcross_desktop.ui.sections.placeholder import PlaceholderSection
 from redcross_desktop.ui.tasks import InlineTaskRunner
@@ -111,12 +111,11 @@ def test_overview_shows_the_branch_and_the_people_count(window: MainWindow, serv
     assert not any("phiên bản sau" in text for text in visible_texts(overview))
 
 
-def test_placeholder_sections_explain_and_have_no_buttons(window: MainWindow) -> None:
-    placeholders = [page for page in window.sections.values() if isinstance(page, PlaceholderSection)]
-    assert len(placeholders) == 10
-    for page in placeholders:
-        assert page.findChildren(QAbstractButton) == []
-        assert any("phiên bản sau" in text for text in visible_texts(page))
+def test_every_section_has_a_real_page_and_none_is_a_placeholder(window: MainWindow) -> None:
+    assert list(window.sections) == [spec.key for spec in SECTIONS]
+    for index, (key, page) in enumerate(window.sections.items()):
+        assert not isinstance(page, PlaceholderSection), key
+        assert window.pages.widget(index) is page and page.objectName() == f"section-{key}"
 
 
 def test_no_english_is_visible_in_any_section_or_the_person_dialog(window: MainWindow, qtbot) -> None:

@@ -82,7 +82,13 @@ def test_enrol_pay_dues_and_log_hours_through_the_dialogs(
     qtbot.keyClicks(dialog.joined_on.edit, joined.strftime("%d/%m/%Y"))
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     [member] = services.members.list()
-    assert (member.person_name, member.category, member.member_no, member.sub_unit_name, member.joined_on) == (
+    assert (
+        member.person_name,
+        member.category,
+        member.member_no,
+        member.sub_unit_name,
+        member.joined_on,
+    ) == (
         "Nguyễn Thị Hoa",
         "member",
         "HV-015",
@@ -170,7 +176,9 @@ def test_an_exemption_needs_a_reason_as_typed(section: MembersSection, services:
     assert "Được miễn hội phí" in dues.status.text()
 
 
-def test_a_volunteer_under_18_is_pointed_out_before_saving(section: MembersSection, services: Services) -> None:
+def test_a_volunteer_under_18_is_pointed_out_before_saving(
+    section: MembersSection, services: Services
+) -> None:
     young = person(services, "Ngô Thị Lan Anh", birth_date=date(date.today().year - 16, 1, 1))
     dialog = section.members.open_enrol(None)
     dialog.person.set_person(young)
@@ -184,7 +192,9 @@ def test_a_volunteer_under_18_is_pointed_out_before_saving(section: MembersSecti
     assert [m.category for m in services.members.list()] == ["youth"]
 
 
-def test_leaving_needs_a_reason_and_keeps_the_record(section: MembersSection, services: Services, qtbot) -> None:
+def test_leaving_needs_a_reason_and_keeps_the_record(
+    section: MembersSection, services: Services, qtbot
+) -> None:
     who = person(services, "Đặng Quốc Việt")
     saved = services.members.enrol(MembershipInput(who.id, "member", date(2024, 1, 15)))
     tab = section.members
@@ -207,7 +217,10 @@ def test_leaving_needs_a_reason_and_keeps_the_record(section: MembersSection, se
 
 
 def test_filters_by_category_and_search(section: MembersSection, services: Services, qtbot) -> None:
-    a, b = person(services, "Vũ Thị Thu Hà", birth_year=1980), person(services, "Mai Xuân Trường", birth_year=1970)
+    a, b = (
+        person(services, "Vũ Thị Thu Hà", birth_year=1980),
+        person(services, "Mai Xuân Trường", birth_year=1970),
+    )
     services.members.enrol(MembershipInput(a.id, "member", date(2025, 1, 1), member_no="HV-1"))
     services.members.enrol(MembershipInput(b.id, "volunteer", date(2025, 1, 1)))
     tab = section.members

@@ -90,7 +90,9 @@ def open_add_dialog(section: ReliefSection, qtbot) -> ReliefDialog:
     return dialog
 
 
-def test_relief_with_goods_lowers_the_stock(section: ReliefSection, services: Services, rice: int, qtbot) -> None:
+def test_relief_with_goods_lowers_the_stock(
+    section: ReliefSection, services: Services, rice: int, qtbot
+) -> None:
     person(services, "Nguyễn Văn Đức", birth_year=1950, thon="Tổ 1")
     dialog = open_add_dialog(section, qtbot)
     assert dialog.windowTitle() == "Thêm hỗ trợ"
@@ -114,7 +116,14 @@ def test_relief_with_goods_lowers_the_stock(section: ReliefSection, services: Se
     assert not dialog.isVisible()
     assert services.stock.balance(rice).quantity == 90
     [saved] = services.relief.list()
-    assert (saved.person_name, saved.kind, saved.groups, saved.cash_vnd, saved.goods_vnd, saved.programme) == (
+    assert (
+        saved.person_name,
+        saved.kind,
+        saved.groups,
+        saved.cash_vnd,
+        saved.goods_vnd,
+        saved.programme,
+    ) == (
         "Nguyễn Văn Đức",
         "emergency",
         ("elderly_alone",),
@@ -170,7 +179,9 @@ def test_a_beneficiary_and_an_amount_are_required(section: ReliefSection, servic
     assert services.relief.list() == []
 
 
-def test_editing_and_deleting_a_relief_record(section: ReliefSection, services: Services, rice: int, qtbot) -> None:
+def test_editing_and_deleting_a_relief_record(
+    section: ReliefSection, services: Services, rice: int, qtbot
+) -> None:
     who = person(services, "Trần Văn Bình")
     saved = services.relief.record(
         ReliefInput(given_on=date.today(), kind="emergency", person_id=who.id, cash_vnd=100_000)
@@ -230,7 +241,9 @@ def test_warnings_are_shown_after_saving(section: ReliefSection, services: Servi
 
 def test_the_filters_narrow_the_list(section: ReliefSection, services: Services, qtbot) -> None:
     a, b = person(services, "Đỗ Văn Nam"), person(services, "Vũ Thị Hà")
-    services.relief.record(ReliefInput(given_on=date.today(), kind="emergency", person_id=a.id, cash_vnd=100_000))
+    services.relief.record(
+        ReliefInput(given_on=date.today(), kind="emergency", person_id=a.id, cash_vnd=100_000)
+    )
     services.relief.record(ReliefInput(given_on=date.today(), kind="health", person_id=b.id, cash_vnd=50_000))
     tab = section.relief
     tab.refresh()
@@ -250,7 +263,8 @@ def test_the_filters_narrow_the_list(section: ReliefSection, services: Services,
 def test_a_reconciled_distribution_list_creates_relief_only_for_received_lines(
     section: ReliefSection, services: Services, rice: int, qtbot
 ) -> None:
-    a, b = person(services, "Nguyễn Văn An", thon="Tổ 2"), person(services, "Bùi Thị Mai", thon="Tổ 2")
+    a = person(services, "Nguyễn Văn An", thon="Tổ 2")
+    person(services, "Bùi Thị Mai", thon="Tổ 2")
     tab = section.distributions
     section.tabs.setCurrentWidget(tab)
 
@@ -303,18 +317,24 @@ def test_a_reconciled_distribution_list_creates_relief_only_for_received_lines(
     ]
     assert tab.notice is not None and "1/2 người nhận" in tab.notice.text()
     tab.notice.done(0)
-    assert [tab.lines.model_.data(tab.lines.model_.index(r, 6)) for r in range(2)] == ["Đã nhận", "Không nhận"]
+    assert [tab.lines.model_.data(tab.lines.model_.index(r, 6)) for r in range(2)] == [
+        "Đã nhận",
+        "Không nhận",
+    ]
     assert section.relief.table.model_.rowCount() == 1  # the relief tab shows the new record
 
     qtbot.mouseClick(tab.close_button, Qt.MouseButton.LeftButton)
     click_box_button(tab.confirm, "Đóng danh sách")
     assert services.distributions.get(listed.id).distribution.status == "closed"
     assert not any(
-        b.isEnabled() for b in (tab.add_line_button, tab.printed_button, tab.reconcile_button, tab.close_button)
+        b.isEnabled()
+        for b in (tab.add_line_button, tab.printed_button, tab.reconcile_button, tab.close_button)
     )
 
 
-def test_regular_aid_reconciliation_asks_for_binh_xet(section: ReliefSection, services: Services, qtbot) -> None:
+def test_regular_aid_reconciliation_asks_for_binh_xet(
+    section: ReliefSection, services: Services, qtbot
+) -> None:
     a = person(services, "Hoàng Minh Tuấn")
     row = services.distributions.create_list("Trợ giúp tháng 1", date.today(), relief_kind="regular")
     services.distributions.add_line(row.id, DistributionLineInput(a.id, cash_vnd=200_000))

@@ -65,7 +65,11 @@ def test_branch_details_are_shown_and_saved(qtbot, section: SettingsSection, ser
     left_click(qtbot, section.save_branch_button)
 
     stored = services.branches.get()
-    assert (stored.chair_name, stored.phone, stored.email) == ("Lê Thị Mai", "024 3825 0000", "ctd.hoankiem@gmail.com")
+    assert (stored.chair_name, stored.phone, stored.email) == (
+        "Lê Thị Mai",
+        "024 3825 0000",
+        "ctd.hoankiem@gmail.com",
+    )
     assert services.branch.chair_name == "Lê Thị Mai"  # the other sections see the change
     assert section.branch_status.text().startswith("Đã lưu lúc")
 
@@ -134,7 +138,8 @@ def test_an_unreadable_dues_rate_is_not_saved(qtbot, section: SettingsSection, s
 def ladder_rows(section: SettingsSection) -> list[list[str]]:
     table = section.ladder
     return [
-        [table.item(row, column).text() for column in range(table.columnCount())] for row in range(table.rowCount())
+        [table.item(row, column).text() for column in range(table.columnCount())]
+        for row in range(table.rowCount())
     ]
 
 
@@ -150,7 +155,9 @@ def edit_cell(qtbot, section: SettingsSection, row: int, column: int, text: str)
     editor.selectAll()
     type_into(qtbot, editor, text)
     qtbot.keyClick(editor, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: table.item(row, column).text() == text and table.state() != table.State.EditingState)
+    qtbot.waitUntil(
+        lambda: table.item(row, column).text() == text and table.state() != table.State.EditingState
+    )
 
 
 def test_the_honour_ladder_can_gain_change_and_lose_levels(
@@ -181,7 +188,9 @@ def test_the_honour_ladder_can_gain_change_and_lose_levels(
     assert section.ladder_status.text().startswith("Đã lưu lúc")
 
 
-def test_a_wrong_ladder_is_explained_and_not_saved(qtbot, section: SettingsSection, services: Services) -> None:
+def test_a_wrong_ladder_is_explained_and_not_saved(
+    qtbot, section: SettingsSection, services: Services
+) -> None:
     left_click(qtbot, section.add_level_button)
     row = section.ladder.rowCount() - 1
     edit_cell(qtbot, section, row, 0, "muoi")
@@ -225,9 +234,7 @@ def test_a_signing_key_is_created_with_the_passphrase_typed_twice(
     assert section.key_text.toolTip() == key.qr_text
 
 
-def test_an_existing_key_is_shown_without_a_create_button(
-    qtbot, services: Services, paths: AppPaths
-) -> None:
+def test_an_existing_key_is_shown_without_a_create_button(qtbot, services: Services, paths: AppPaths) -> None:
     key = services.keys.create("mat-khau-ky")
     widget = SettingsSection(services, InlineTaskRunner(), paths=paths, state=UiState.for_paths(paths))
     qtbot.addWidget(widget)
@@ -255,7 +262,9 @@ def test_backup_now_copies_the_store_into_the_backups_folder(
     assert str(paths.log_dir) in paths_shown
 
 
-def test_the_section_defaults_its_folders_to_the_store_s_folder(qtbot, services: Services, paths: AppPaths) -> None:
+def test_the_section_defaults_its_folders_to_the_store_s_folder(
+    qtbot, services: Services, paths: AppPaths
+) -> None:
     widget = SettingsSection(services, InlineTaskRunner())
     qtbot.addWidget(widget)
     left_click(qtbot, widget.backup_button)

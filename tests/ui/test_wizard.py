@@ -5,6 +5,7 @@ the wizard on a store without a branch."""
 
 from __future__ import annotations
 
+import gc
 import logging
 import re
 import sys
@@ -59,7 +60,8 @@ def wizard(qtbot, empty_store: Path, paths: AppPaths) -> Iterator[FirstRunWizard
     yield made
     if made.services is not None:
         made.services.close()
-    import gc
+    # Collected here, on the GUI thread: a wizard left in a reference cycle could otherwise be
+    # destroyed by a collection that happens to run on a worker thread of a later test.
     gc.collect()
 
 
@@ -210,7 +212,9 @@ def test_keyboard_moves_through_the_matches_and_a_new_province_lists_its_commune
     assert commune.area.province_code == "79"
 
 
-def test_a_province_branch_needs_no_commune(qtbot, wizard: FirstRunWizard, empty_store: Path, paths: AppPaths) -> None:
+def test_a_province_branch_needs_no_commune(
+    qtbot, wizard: FirstRunWizard, empty_store: Path, paths: AppPaths
+) -> None:
     to_area_page(qtbot, wizard, province_mode=True)
     assert not wizard.area_page.commune_box.isVisible()
     qtbot.keyClicks(wizard.area_page.province.search, "hue")
@@ -251,7 +255,9 @@ def test_choosing_english_translates_the_wizard_at_once_and_is_remembered(
     assert UiState.for_paths(paths).language() == "en"
 
 
-def test_quitting_the_wizard_creates_nothing(qtbot, wizard: FirstRunWizard, empty_store: Path, paths: AppPaths) -> None:
+def test_quitting_the_wizard_creates_nothing(
+    qtbot, wizard: FirstRunWizard, empty_store: Path, paths: AppPaths
+) -> None:
     click(qtbot, wizard, CANCEL)
     assert wizard.result() == QWizard.DialogCode.Rejected
     assert (wizard.services, wizard.demo_chosen) == (None, False)
@@ -290,7 +296,9 @@ def when_wizard_shows(act: Callable[[FirstRunWizard], None]) -> None:
     QTimer.singleShot(0, check)
 
 
-def test_build_shows_the_wizard_and_quitting_it_stops_startup(qtbot, app_data: AppPaths, empty_store: Path) -> None:
+def test_build_shows_the_wizard_and_quitting_it_stops_startup(
+    qtbot, app_data: AppPaths, empty_store: Path
+) -> None:
     seen: list[str] = []
 
     def quit_wizard(wizard: FirstRunWizard) -> None:

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment
+from openpyxl.styles import Alignment, NamedStyle
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -185,14 +185,25 @@ def _number_format(line: ConsolidatedLine) -> str:
     return "0" if line.is_percent else (MONEY_FORMAT if line.is_money else COUNT_FORMAT)
 
 
+def _value_style(ws: Worksheet, fmt: str, bold: bool) -> str:
+    """A named style per (format, weight), registered once per workbook: assigning a named style
+    costs a lookup, while a fresh font, alignment and border per cell make openpyxl hash every
+    style object again (seconds for 150 communes × 90 rows)."""
+    name = f"CTĐ số {fmt}{' đậm' if bold else ''}"
+    workbook = ws.parent
+    if name not in workbook.named_styles:
+        style = NamedStyle(name=name, number_format=fmt, border=BOX)
+        style.font = font(11, bold=bold)
+        style.alignment = Alignment(horizontal="right", vertical="center", indent=1)
+        workbook.add_named_style(style)
+    return name
+
+
 def _value_cell(
     ws: Worksheet, row: int, col: int, value: int | None, fmt: str, *, bold: bool = False
 ) -> None:
     cell = ws.cell(row=row, column=col, value=value)
-    cell.font = font(11, bold=bold)
-    cell.alignment = Alignment(horizontal="right", vertical="center", indent=1)
-    cell.number_format = fmt
-    cell.border = BOX
+    cell.style = _value_style(ws, fmt, bold)
 
 
 def _wide_setup(ws: Worksheet, *, last_col: int, last_row: int, rows: tuple[int, int], cols: str) -> None:

@@ -19,10 +19,11 @@ from sqlalchemy.orm import Session
 
 from ..core.errors import NotEligibleError, NotFoundError, ValidationError
 from ..core.i18n import _
-from ..core.vn import fold, format_date, normalize_text
+from ..core.vn import format_date, normalize_text
 from ..db.audit import set_audit_reason
 from ..db.base import Synced
 from ..db.models import BloodDonation, BloodDrive, Person
+from ..db.repositories.people import search_terms
 from ..domain import blood as rules
 from ..domain.codes import BLOOD_TYPES
 from .context import ServiceContext, ensure_period_open
@@ -662,9 +663,8 @@ class BloodService:
                 stmt = stmt.where(BloodDonation.donated_on >= date_from)
             if date_to is not None:
                 stmt = stmt.where(BloodDonation.donated_on <= date_to)
-            folded = fold(text)
-            if folded:
-                stmt = stmt.where(Person.search_key.contains(folded, autoescape=True))
+            for term in search_terms(text):  # every word typed, in any order, accents optional
+                stmt = stmt.where(Person.search_key.contains(term, autoescape=True))
             stmt = stmt.order_by(BloodDonation.donated_on.desc(), BloodDonation.id.desc()).limit(limit)
             return [
                 DonationListRow(BloodDonationRow.from_model(d), name, thon, place or "")

@@ -325,6 +325,12 @@ class PeopleService:
         with self._ctx.sessions() as session:
             return repo.page_ids(session, after=after, limit=limit)
 
+    def page_ids_before(self, *, before: tuple[str, int] | None, limit: int) -> repo.IdPage:
+        """The page of ids just before `before` (None: the last page), for jumping to the end of
+        the list. Read-only; any thread."""
+        with self._ctx.sessions() as session:
+            return repo.page_ids_before(session, before=before, limit=limit)
+
     def rows(self, ids: list[int]) -> dict[int, PersonRow]:
         with self._ctx.sessions() as session:
             return {

@@ -35,6 +35,7 @@ from .sections.relief import ReliefSection
 from .sections.reports import ReportsSection
 from .sections.settings import SettingsSection
 from .sections.stock import StockSection
+from .sections.sync import SyncSection
 from .state import UiState
 from .style import app_icon
 from .tasks import Runner
@@ -179,6 +180,7 @@ class MainWindow(QMainWindow):
             "activities": lambda: ActivitiesSection(services, runner),
             "reports": lambda: ReportsSection(services, runner),
             "certificates": lambda: CertificatesSection(services, runner),
+            "sync": lambda: SyncSection(services, runner, paths=paths),
             "settings": lambda: SettingsSection(services, runner, paths=paths, state=state),
         }
         self.sections: dict[str, QWidget] = {}

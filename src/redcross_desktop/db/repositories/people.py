@@ -63,3 +63,21 @@ def page_ids(session: Session, *, after: tuple[str, int] | None, limit: int) -> 
     rows = rows[:limit]
     cursor = (rows[-1][0], rows[-1][1]) if rows else after
     return IdPage([r[1] for r in rows], cursor, last)
+
+
+def page_ids_before(session: Session, *, before: tuple[str, int] | None, limit: int) -> IdPage:
+    """The keyset page just before `before` (None: the last page), in name order; `cursor` is its
+    first row's key and `last` says nothing comes before it. Jumping to the end of a million names
+    costs one page, read backwards along the same index."""
+    stmt = select(Person.sort_key, Person.id).where(Person.deleted.is_(False))
+    if before is not None:
+        stmt = stmt.where(
+            or_(Person.sort_key < before[0], and_(Person.sort_key == before[0], Person.id < before[1]))
+            if session.get_bind().dialect.name != "sqlite"
+            else tuple_(Person.sort_key, Person.id) < tuple_(literal(before[0]), literal(before[1]))
+        )
+    rows = session.execute(stmt.order_by(Person.sort_key.desc(), Person.id.desc()).limit(limit + 1)).all()
+    first = len(rows) <= limit
+    rows = rows[:limit][::-1]
+    cursor = (rows[0][0], rows[0][1]) if rows else before
+    return IdPage([r[1] for r in rows], cursor, first)

@@ -27,7 +27,7 @@ from __future__ import annotations
 import calendar
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -76,19 +76,35 @@ class DuplicateHint:
     occurrences: tuple[PersonOccurrence, ...]
 
 
-@dataclass
 class _Person:
-    branch: str
-    person_id: str
-    names: list[str] = field(default_factory=list)
-    birth_date: str | None = None
-    birth_year: str | None = None
-    sex: str | None = None
-    thon: str | None = None
-    hmac: str | None = None
-    sheets: set[str] = field(default_factory=set)
-    periods: set[str] = field(default_factory=set)
-    record_ids: set[str] = field(default_factory=set)
+    """One (commune, person id) while rows are gathered; slots: there are ~1,000 per commune."""
+
+    __slots__ = (
+        "birth_date",
+        "birth_year",
+        "branch",
+        "hmac",
+        "names",
+        "periods",
+        "person_id",
+        "record_ids",
+        "sex",
+        "sheets",
+        "thon",
+    )
+
+    def __init__(self, branch: str, person_id: str) -> None:
+        self.branch = branch
+        self.person_id = person_id
+        self.names: list[str] = []
+        self.birth_date: str | None = None
+        self.birth_year: str | None = None
+        self.sex: str | None = None
+        self.thon: str | None = None
+        self.hmac: str | None = None
+        self.sheets: set[str] = set()
+        self.periods: set[str] = set()
+        self.record_ids: list[str] = []
 
     @property
     def key(self) -> tuple[str, str]:
@@ -124,13 +140,9 @@ class DuplicateHintService:
 
     @staticmethod
     def _people(session: Session, month: tuple[str, str, str] | None) -> dict[tuple[str, str], _Person]:
-        people: dict[tuple[str, str], _Person] = {}
-        fields = ("person_id", "full_name", "sex", "thon", "birth_year", CCCD_HMAC_KEY)
-        sheets: Sequence[tuple[str, tuple[str, ...]]] = (
-            ("relief", fields),
-            ("members", (*fields, "birth_date", "joined_on", "left_on")),
-        )
-        for sheet, keys in sheets:
+        found: list[Any] = []
+        fields = ("person_id", "full_name", "sex", "thon", "birth_year", "birth_date", CCCD_HMAC_KEY)
+        for sheet in ("relief", "members"):
             conditions: list[ColumnElement[bool]] = [
                 ProvinceRecord.sheet_key == sheet,
                 ProvinceRecord.deleted.is_(False),
@@ -148,6 +160,7 @@ class DuplicateHintService:
                 .offset(0)
                 .subquery("d")
             )
+            keys = (*fields, "joined_on", "left_on") if sheet == "members" else fields
             rows = (
                 select(
                     docs.c.branch,
@@ -158,33 +171,76 @@ class DuplicateHintService:
                 .offset(0)
                 .subquery("r")
             )
-            stmt = select(rows).where(rows.c.person_id.is_not(None), rows.c.full_name.is_not(None))
+            stmt = (
+                select(rows.c.branch, rows.c.rid, rows.c.period, *(rows.c[k] for k in fields))
+                .where(rows.c.person_id.is_not(None), rows.c.full_name.is_not(None))
+                .order_by(rows.c.branch, rows.c.rid)
+            )
             if month is not None and sheet == "members":
                 stmt = stmt.where(
                     rows.c.joined_on <= month[2], or_(rows.c.left_on.is_(None), rows.c.left_on >= month[1])
                 )
-            for r in session.execute(stmt).mappings():
-                _add(people, sheet, r)
-        return people
+            found.extend((sheet, *row) for row in session.execute(stmt))
+        return _candidates(found)
 
 
-def _add(people: dict[tuple[str, str], _Person], sheet: str, r: Any) -> None:
-    key = (str(r["branch"]), str(r["person_id"]))
-    person = people.get(key)
-    if person is None:
-        person = people[key] = _Person(*key)
-    person.names.append(str(r["full_name"]))
-    birth_date = r.get("birth_date")
-    if birth_date:
-        person.birth_date = str(birth_date)
-    if r.get("birth_year") is not None and person.birth_year is None:
-        person.birth_year = str(r["birth_year"])
-    person.sex = person.sex or r.get("sex")
-    person.thon = person.thon or r.get("thon")
-    person.hmac = person.hmac or r.get(CCCD_HMAC_KEY)
-    person.sheets.add(sheet)
-    person.periods.add(str(r["period"]))
-    person.record_ids.add(str(r["rid"]))
+def _candidates(rows: Sequence[Any]) -> dict[tuple[str, str], _Person]:
+    """The people whose HMAC or (folded name, birth year) also occurs in another commune, with all
+    their rows. Most people of a province are in one commune only: they are dropped before any
+    per-person object is built (130,000 member rows cost seconds of allocation and GC otherwise)."""
+    keys_of: list[tuple[object, ...]] = []
+    first_branch: dict[object, str] = {}
+    shared: set[object] = set()
+    for _sheet, branch, _rid, _period, _pid, name, _sex, _thon, year, birth_date, hmac in rows:
+        keys: list[object] = []
+        if hmac:
+            keys.append(("h", hmac))
+        birth_year = str(birth_date)[:4] if birth_date else (str(year) if year is not None else None)
+        if birth_year:
+            keys.append((_folded(str(name)), birth_year))
+        for key in keys:
+            seen = first_branch.setdefault(key, branch)
+            if seen != branch:
+                shared.add(key)
+        keys_of.append(tuple(keys))
+    wanted = {
+        (str(row[1]), str(row[4]))
+        for row, keys in zip(rows, keys_of, strict=True)
+        if any(k in shared for k in keys)
+    }
+    people: dict[tuple[str, str], _Person] = {}
+    for sheet, branch, rid, period, person_id, name, sex, thon, year, birth_date, hmac in rows:
+        key = (str(branch), str(person_id))
+        if key not in wanted:
+            continue
+        person = people.get(key)
+        if person is None:
+            person = people[key] = _Person(*key)
+        person.names.append(str(name))
+        if birth_date:
+            person.birth_date = str(birth_date)
+        if year is not None and person.birth_year is None:
+            person.birth_year = str(year)
+        person.sex = person.sex or sex
+        person.thon = person.thon or thon
+        person.hmac = person.hmac or hmac
+        person.sheets.add(sheet)
+        person.periods.add(str(period))
+        person.record_ids.append(str(rid))
+    return people
+
+
+_FOLDED: dict[str, str] = {}
+
+
+def _folded(name: str) -> str:
+    """`fold` memoised: names repeat a lot across a province, and folding is the costly part."""
+    value = _FOLDED.get(name)
+    if value is None:
+        if len(_FOLDED) > 200_000:  # bounded: a long-running GUI must not grow without limit
+            _FOLDED.clear()
+        value = _FOLDED[name] = fold(name)
+    return value
 
 
 def _occurrence(person: _Person, names: dict[str, str]) -> PersonOccurrence:
@@ -216,39 +272,38 @@ def _hint(basis: str, group: Sequence[_Person], names: dict[str, str]) -> Duplic
 
 def _hints(people: Iterable[_Person], names: dict[str, str]) -> list[DuplicateHint]:
     everyone = list(people)
-    found: list[tuple[tuple[str, str], DuplicateHint]] = []
+    found: list[DuplicateHint] = []
     emitted: set[frozenset[tuple[str, str]]] = set()
 
-    def emit(basis: str, group: Sequence[_Person], sort_key: tuple[str, str]) -> None:
+    def emit(basis: str, group: Sequence[_Person]) -> None:
         members = frozenset(p.key for p in group)
         if len({p.branch for p in group}) < 2 or members in emitted:
             return
         emitted.add(members)
-        found.append((sort_key, _hint(basis, group, names)))
+        found.append(_hint(basis, group, names))
 
     by_hmac: dict[str, list[_Person]] = defaultdict(list)
     for person in everyone:
         if person.hmac:
             by_hmac[person.hmac].append(person)
     for group in by_hmac.values():
-        emit(BASIS_CCCD, group, (fold(group[0].names[-1]), group[0].birth_date or group[0].year or ""))
+        emit(BASIS_CCCD, group)
 
     by_name: dict[tuple[str, str], list[_Person]] = defaultdict(list)
     for person in everyone:
         year = person.year
         if year:
-            for name in {fold(n) for n in person.names if n.strip()}:
-                by_name[(name, year)].append(person)
-    for (name, year), group in by_name.items():
+            for name in {_folded(n) for n in person.names}:
+                if name:
+                    by_name[(name, year)].append(person)
+    for group in by_name.values():
         # Different full dates, or different HMACs, are different people; a row with only the
         # year (or no HMAC) may be any of them.
         for candidate in _split(group, lambda p: p.birth_date):
             for subgroup in _split(candidate, lambda p: p.hmac):
-                basis = BASIS_DATE if all(p.birth_date for p in subgroup) else BASIS_YEAR
-                birth = next((p.birth_date for p in subgroup if p.birth_date), year)
-                emit(basis, subgroup, (name, birth or year))
-    found.sort(key=lambda item: (item[0], item[1].branch_codes))
-    return [hint for _key, hint in found]
+                emit(BASIS_DATE if all(p.birth_date for p in subgroup) else BASIS_YEAR, subgroup)
+    found.sort(key=lambda h: (fold(h.full_name), h.birth, h.branch_codes))
+    return found
 
 
 def _split(group: Sequence[_Person], attribute: Any) -> list[list[_Person]]:

@@ -27,9 +27,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import DateTime, insert, literal, select, update
+from sqlalchemy import DateTime, Insert, Table, Update, bindparam, insert, literal, select, update
 from sqlalchemy.orm import Session
 
 from ...core.errors import NotFoundError, ValidationError
@@ -76,6 +76,12 @@ from .trust import Registry, activate_rotation, key_decision, load_registry
 DONE = ("committed", "accepted")  # statuses whose rows are in province_records
 CHUNK = 500  # ids per IN (…) list: far below SQLite's and PostgreSQL's parameter limits
 SEQ_JUMP = 1000  # §12
+ANY_PERIOD = None  # a register-sheet row (members) may change the figures of any month
+_RECORDS = cast(Table, ProvinceRecord.__table__)
+_INSERT_RECORD = insert(_RECORDS)
+_UPDATE_RECORD = update(_RECORDS).where(
+    _RECORDS.c.sheet_key == bindparam("k_sheet"), _RECORDS.c.record_id == bindparam("k_rid")
+)
 CLOCK_SLACK = timedelta(days=1)
 
 
@@ -436,6 +442,7 @@ class ProvinceImportService:
         stamp = naive_utc(now)
         sheets: dict[str, dict[str, int]] = {}
         conflicts: list[RowConflict] = []
+        changed: set[str | None] = set()  # periods with applied rows; ANY_PERIOD for register sheets
         for key, sheet in verified.sheets.items():
             counts = empty_counts()
             sheets[key] = counts
@@ -485,10 +492,12 @@ class ProvinceImportService:
                     "bundle_digest": digest,
                     "imported_at": stamp,
                 }
+                changed.add(v[4] if sheet.scope == "periodic" else ANY_PERIOD)
                 if outcome == INSERT:
                     inserts.append(values)
                     counts["deleted" if deleted else "imported"] += 1
                 else:
+                    values["k_sheet"], values["k_rid"] = values.pop("sheet_key"), values.pop("record_id")
                     updates.append(values)
                     replaced.append(row.record_id)
                     counts["deleted" if deleted else "updated"] += 1
@@ -517,20 +526,32 @@ class ProvinceImportService:
                         ).where(ProvinceRecord.sheet_key == key, ProvinceRecord.record_id.in_(part)),
                     )
                 )
+            # Plain executemany: ProvinceRecord is not a Synced table (no version counter to keep),
+            # and the ORM's per-row bookkeeping would cost more than the merge itself.
             for start in range(0, len(updates), CHUNK):
-                session.execute(update(ProvinceRecord), updates[start : start + CHUNK])
+                _executemany(session, _UPDATE_RECORD, updates[start : start + CHUNK])
             for start in range(0, len(inserts), CHUNK):
-                session.execute(insert(ProvinceRecord), inserts[start : start + CHUNK])
-        return sheets, conflicts, self._report_check(session, verified, branch)
+                _executemany(session, _INSERT_RECORD, inserts[start : start + CHUNK])
+        return sheets, conflicts, self._report_check(session, verified, branch, changed)
 
-    def _report_check(self, session: Session, verified: VerifiedBundle, branch: str) -> list[Finding]:
+    def _report_check(
+        self, session: Session, verified: VerifiedBundle, branch: str, changed: set[str | None]
+    ) -> list[Finding]:
         """REPORT_MISMATCH (WARN): the commune's own report rows of each month the bundle reports
         against the indicators recomputed from the province's records after this merge, for the
-        indicators that are derivable (`indicators.report_mismatches`, the consolidation's rule)."""
+        indicators that are derivable (`indicators.report_mismatches`, the consolidation's rule).
+        Only months this merge changed are checked: for the others nothing compared has changed
+        since the import that brought them (and a stale bundle's report rows were not applied)."""
         report = verified.sheets.get("report")
-        if report is None or not report.rows:
+        if report is None or not report.rows or not changed:
             return []
-        periods = sorted({r.values[4] for r in report.rows if r.values[4] and r.values[3] != "1"})
+        periods = sorted(
+            {
+                r.values[4]
+                for r in report.rows
+                if r.values[4] and r.values[3] != "1" and (ANY_PERIOD in changed or r.values[4] in changed)
+            }
+        )
         out: list[Finding] = []
         for period in periods:
             for m in report_mismatches(session, branch, period):
@@ -838,10 +859,35 @@ def _stored(session: Session, sheet_key: str, ids: Sequence[str]) -> dict[str, C
     return out
 
 
+# One encoder, reused: json.dumps with non-default options builds a new encoder per call.
+_encode_data = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def _data_json(sheet: SheetRows, values: Sequence[str | None]) -> str:
-    return json.dumps(
-        dict(zip(sheet.columns, values, strict=True)), ensure_ascii=False, separators=(",", ":")
-    )
+    return _encode_data(dict(zip(sheet.columns, values, strict=True)))
+
+
+def _executemany(session: Session, statement: Insert | Update, rows: list[dict[str, Any]]) -> None:
+    """`statement` for every row through the driver's executemany. The values are plain strings,
+    ints and bools, and the one datetime (the bundle's import time) is bound through its column
+    type once per row set, so SQLAlchemy's per-row parameter processing is not needed."""
+    if not rows:
+        return
+    connection = session.connection()
+    dialect = connection.dialect
+    stamp = rows[0].get("imported_at")
+    if stamp is not None:
+        processor = _RECORDS.c.imported_at.type.bind_processor(dialect)
+        bound = processor(stamp) if processor is not None else stamp
+        for row in rows:
+            row["imported_at"] = bound
+    keys = [k for k in rows[0] if not k.startswith("k_")]
+    compiled = statement.compile(dialect=dialect, column_keys=keys)
+    params: list[Any] = rows
+    if compiled.positional:
+        order = compiled.positiontup or []
+        params = [tuple(row[name] for name in order) for row in rows]
+    connection.exec_driver_sql(str(compiled), params)
 
 
 def _queue_conflict(

@@ -48,7 +48,7 @@ COUNT_LABELS: Mapping[str, Mapping[str, str]] = {
     "health": {
         "sessions": N_("Số đợt"),
         "people_served": N_("Số người được khám, tặng quà"),
-        "value_vnd": N_("Trị giá (đồng)"),
+        "value_vnd": N_("Trị giá"),
     },
     "youth": {
         "sessions": N_("Số buổi sinh hoạt"),
@@ -57,7 +57,7 @@ COUNT_LABELS: Mapping[str, Mapping[str, str]] = {
     "movement": {
         "sessions": N_("Số sự kiện"),
         "participants": N_("Số người tham gia"),
-        "value_vnd": N_("Trị giá (đồng)"),
+        "value_vnd": N_("Trị giá"),
     },
     "commendation": {
         "cases": N_("Số tập thể, cá nhân được khen thưởng"),
@@ -183,9 +183,11 @@ class ActivityDialog(FormDialog):
         labels = self.current_labels()
         for key in self.counts:
             label = labels.get(key)
-            shown = label is not None
-            self._right.setRowVisible(self.count_labels[key], shown)
-            if shown:
+            self._right.setRowVisible(self.count_labels[key], label is not None)
+            hint = self.hints[key]
+            if not hint.text():
+                hint.hide()  # showing a row shows every widget in it, the empty hint line too
+            if label is not None:
                 self.count_labels[key].setText(_(label))
         self.grow_to_fit()
 

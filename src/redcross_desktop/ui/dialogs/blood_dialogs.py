@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QSpinBox, QWidget
+from PySide6.QtWidgets import QComboBox, QFrame, QLabel, QLineEdit, QSpinBox, QVBoxLayout, QWidget
 
 from ...core.errors import NotEligibleError, RedCrossError
 from ...core.i18n import _
@@ -31,7 +31,6 @@ from ...services.container import Services
 from ...services.people import PersonRow
 from ..tasks import Op, Runner
 from ..widgets.date_edit import DateEdit
-from ..widgets.hint import Hint
 from ..widgets.person_picker import PersonPicker
 from .form_dialog import FormDialog
 
@@ -311,7 +310,6 @@ class DonationDialog(FormDialog):
 
         self.add_field("person", _("Người hiến (*)"), self.person)
         self.add_field("donated_on", _("Ngày hiến (*)"), self.donated_on)
-        self.add_field("eligibility", _("Điều kiện hiến"), self.status, self.history)
         self.reason_label = self.add_field("reason", _("Lý do hiến sớm (*)"), self.reason)
         right = self.add_column()
         self.add_field("kind", _("Hình thức hiến (*)"), self.kind, form=right)
@@ -320,6 +318,18 @@ class DonationDialog(FormDialog):
         self.add_field("facility", _("Cơ sở tiếp nhận"), self.facility, form=right)
         self.add_field("certificate_no", _("Số giấy chứng nhận"), self.certificate_no, form=right)
         self.add_field("certificate_date", _("Ngày cấp giấy"), self.certificate_date, form=right)
+        # Full width, under both columns: the refusal and the history must be read whole, not clipped.
+        panel = QFrame()
+        panel.setObjectName("card")
+        panel_layout = QVBoxLayout(panel)
+        panel_layout.setContentsMargins(12, 8, 12, 10)
+        panel_layout.setSpacing(4)
+        heading = QLabel(_("Điều kiện hiến"))
+        heading.setObjectName("subTitle")
+        panel_layout.addWidget(heading)
+        panel_layout.addWidget(self.status)
+        panel_layout.addWidget(self.history)
+        self.extra.addWidget(panel)
         self._show_reason(False)
 
         self.person.person_changed.connect(self._on_person_changed)
@@ -371,14 +381,12 @@ class DonationDialog(FormDialog):
         """Read at once (a few rows): the answer must be on screen before the officer saves."""
         person = self.person.person()
         on_date = self.donated_on.value()
-        hint: Hint = self.hints["eligibility"]
         if person is None or on_date is None:
             self.eligibility = None
             self.status.setText(_("Chọn người hiến và ngày hiến để xem điều kiện hiến."))
             self.status.setObjectName("muted")
             self.history.setText("")
             self._show_reason(bool(self.reason.text().strip()))
-            hint.clear_hint()
             self._repolish_status()
             return
         if self._donation is not None:

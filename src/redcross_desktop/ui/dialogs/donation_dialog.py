@@ -14,7 +14,7 @@ from datetime import date
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QSizePolicy, QVBoxLayout, QWidget
 
-from ...core.errors import RedCrossError
+from ...core.errors import NotFoundError, RedCrossError
 from ...core.i18n import _
 from ...core.vn import amount_in_words, format_date, format_vnd
 from ...domain.campaign_rules import decree93_warnings
@@ -153,7 +153,10 @@ class DonationDialog(FormDialog):
     def _fill(self, donation: DonationRow) -> None:
         self.received_on.set_value(donation.received_on)
         if donation.donor_id is not None:
-            self.donor.set_person(self._services.people.get(donation.donor_id))
+            try:
+                self.donor.set_person(self._services.people.get(donation.donor_id))
+            except NotFoundError:
+                self.mark("donor", _("Người ủng hộ không còn trong dữ liệu; hãy chọn lại."))
         else:
             self.anonymous.setChecked(True)
         self.campaign.setCurrentIndex(max(0, self.campaign.findData(donation.campaign_id)))

@@ -8,12 +8,14 @@ from collections.abc import Mapping
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -53,6 +55,8 @@ class FormDialog(QDialog):
         self.columns = QHBoxLayout()  # a wide form adds a second column with `new_form()`
         self.columns.setSpacing(24)
         self.columns.addLayout(self.form, 1)
+        # Top-aligned: a shorter column would otherwise spread its rows over the taller one's height.
+        self.columns.setAlignment(self.form, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(self.columns)
         self.extra = QVBoxLayout()  # room for a subclass's tables under the form
         layout.addLayout(self.extra)
@@ -75,6 +79,7 @@ class FormDialog(QDialog):
         """A second column of fields to the right, for forms too tall for a 768-pixel screen."""
         form = self.new_form()
         self.columns.addLayout(form, 1)
+        self.columns.setAlignment(form, Qt.AlignmentFlag.AlignTop)
         return form
 
     def add_field(
@@ -82,6 +87,9 @@ class FormDialog(QDialog):
     ) -> QLabel:
         """A form row (in `form`, else the main one); the field's own hint is used when it has one
         (date, amount, person)."""
+        if isinstance(field, QComboBox):
+            # A combo keeps its content's width otherwise, and a short list looks broken in a wide form.
+            field.setSizePolicy(QSizePolicy.Policy.Expanding, field.sizePolicy().verticalPolicy())
         own = getattr(field, "hint", None) or getattr(field, "detail", None)
         hint = own if isinstance(own, Hint) else Hint()
         self.hints[key] = hint

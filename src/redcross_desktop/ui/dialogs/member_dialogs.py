@@ -201,7 +201,7 @@ class EnrolDialog(FormDialog):
     # ---- checks as you type -----------------------------------------------------------------
 
     def _is_volunteer(self) -> bool:
-        return self.category.currentData() == VOLUNTEER
+        return bool(self.category.currentData() == VOLUNTEER)
 
     def _on_category_current_index_changed(self, *_args: object) -> None:
         volunteer = self._is_volunteer()

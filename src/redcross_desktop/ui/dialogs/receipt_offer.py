@@ -114,7 +114,8 @@ class ReceiptOfferDialog(QDialog):
 def offer_receipt(
     parent: QWidget | None, services: Services, runner: Runner, donation_row: DonationRow
 ) -> ReceiptOfferDialog:
-    """Opens the offer (window-modal, not blocking) and returns it; it deletes itself when closed."""
+    """Opens the offer (window-modal, not blocking) and returns it; it deletes itself when closed.
+    Without a parent, the caller keeps the returned dialog alive while it is open."""
     dialog = ReceiptOfferDialog(services, runner, donation_row, parent)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.open()

@@ -40,6 +40,7 @@ from ..widgets.person_picker import PersonPicker
 from .form_dialog import FormDialog
 
 MAX_QUANTITY = 1_000_000
+GROUP_COLUMNS = 3
 
 # The service's field names → the form's keys.
 FIELD_KEYS = {
@@ -204,7 +205,7 @@ class ReliefDialog(FormDialog):
         record: ReliefRow | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(_("Sửa hỗ trợ") if record else _("Thêm hỗ trợ"), parent, width=1040)
+        super().__init__(_("Sửa hỗ trợ") if record else _("Thêm hỗ trợ"), parent, width=1100)
         self._services = services
         self._runner = runner
         self._record = record
@@ -222,7 +223,9 @@ class ReliefDialog(FormDialog):
         self.programme.setEditable(True)
         self.programme.addItem("")
         self.programme.addItems(services.relief.programmes())
-        self.programme.lineEdit().setPlaceholderText(_("Ví dụ: Tết Nhân ái 2026"))
+        programme_edit = self.programme.lineEdit()
+        if programme_edit is not None:
+            programme_edit.setPlaceholderText(_("Ví dụ: Tết Nhân ái 2026"))
         self.groups: dict[str, QCheckBox] = {}
         groups_box = QWidget()
         grid = QGridLayout(groups_box)
@@ -232,7 +235,7 @@ class ReliefDialog(FormDialog):
         for position, (code, label) in enumerate(VULNERABLE_GROUPS.items()):
             box = QCheckBox(_(label))
             self.groups[code] = box
-            grid.addWidget(box, position // 2, position % 2)
+            grid.addWidget(box, position // GROUP_COLUMNS, position % GROUP_COLUMNS)
         self.review = QLineEdit()
         self.review.setPlaceholderText(_("Số, ngày biên bản bình xét công khai"))
         self.confirmation = QLineEdit()
@@ -260,7 +263,6 @@ class ReliefDialog(FormDialog):
         self.add_field("household", _("Hộ nhận"), self.household)
         self.add_field("kind", _("Loại hỗ trợ (*)"), self.kind)
         self.add_field("programme", _("Chương trình"), self.programme)
-        self.add_field("groups", _("Đối tượng"), groups_box)
         self.review_label = self.add_field("review", _("Biên bản bình xét"), self.review)
         self.confirmation_label = self.add_field("confirmation", _("Xác nhận của UBND xã"), self.confirmation)
         right = self.add_column()
@@ -270,6 +272,10 @@ class ReliefDialog(FormDialog):
         self.add_field("covered", _("Số người được hỗ trợ"), self.covered, form=right)
         self.add_field("note", _("Ghi chú"), self.note_edit, form=right)
         self.add_field("total", _("Tổng trị giá"), self.total, form=right)
+        # The group names are long: they get the whole width under both columns.
+        below = self.new_form()
+        self.extra.addLayout(below)
+        self.add_field("groups", _("Đối tượng"), groups_box, form=below)
 
         self.kind.currentIndexChanged.connect(self._on_kind_current_index_changed)
         self.review.textChanged.connect(self._on_review_text_changed)

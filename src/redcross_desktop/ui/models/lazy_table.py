@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
@@ -44,11 +44,22 @@ class IdPageLike(Protocol):
 
 
 class RowSource(Protocol[R_co]):
-    """What a service offers a lazy table: keyset pages of ids, then the rows of some ids."""
+    """What a service offers a lazy table: keyset pages of ids, then the rows of some ids.
+
+    A source may also offer `page_ids_before(*, before, limit)` (see `TailSource`): the model can
+    then jump to the end of a long list without paging through every id before it."""
 
     def page_ids(self, *, after: Any, limit: int) -> IdPageLike: ...
 
     def rows(self, ids: list[int]) -> Mapping[int, R_co]: ...
+
+
+@runtime_checkable
+class TailSource(Protocol):
+    def page_ids_before(self, *, before: Any, limit: int) -> IdPageLike:
+        """The page just before `before` (None: the last page), ids in list order; `cursor` is
+        its first row's key, `last` is True when nothing comes before it."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -88,17 +99,23 @@ class LazyTableModel(QAbstractTableModel, Generic[R]):
         self._row_id = row_id
         self._page_size = page_size
         self._block_size = block_size
-        self._ids: list[int] = []
-        self._positions: dict[int, int] = {}
+        # The ids in list order are reversed(_head) + _tail: `fetchMore` appends to the tail,
+        # `fetch_earlier` (after `jump_to_end`) prepends to the head, each in time per page.
+        self._head: list[int] = []
+        self._tail: list[int] = []
+        self._serials: dict[int, int] = {}  # id -> serial; its position is serial - _base
+        self._base = 0
         self._rows: dict[int, R | None] = {}  # None: the id vanished since it was paged in
         self._cursor: Any = None
         self._exhausted = True
+        self._head_cursor: Any = None
+        self._head_exhausted = True
         self._browsing = False
 
     # ---- Qt interface -----------------------------------------------------------------------
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._ids)
+        return 0 if parent.isValid() else len(self._head) + len(self._tail)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._columns)
@@ -115,13 +132,13 @@ class LazyTableModel(QAbstractTableModel, Generic[R]):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+        if not index.isValid() or not 0 <= index.row() < self.rowCount():
             return None
         column = self._columns[index.column()]
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(column.alignment)
         if role == ROW_ID_ROLE:
-            return self._ids[index.row()]
+            return self.id_at(index.row())
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         row = self.row_at(index.row())
@@ -136,7 +153,7 @@ class LazyTableModel(QAbstractTableModel, Generic[R]):
         page = self._source.page_ids(after=self._cursor, limit=self._page_size)
         self._cursor, self._exhausted = page.cursor, page.last
         if page.ids:
-            first = len(self._ids)
+            first = self.rowCount()
             self.beginInsertRows(QModelIndex(), first, first + len(page.ids) - 1)
             self._append_ids(page.ids)
             self.endInsertRows()
@@ -162,26 +179,69 @@ class LazyTableModel(QAbstractTableModel, Generic[R]):
         """Shows exactly these ids, in this order; their rows load lazily like browsed ones."""
         self._reset(ids=list(dict.fromkeys(ids)), rows={}, browsing=False)
 
+    def can_jump_to_end(self) -> bool:
+        """True while browsing a list whose end is not loaded yet, from a source that can page backwards."""
+        return self._browsing and not self._exhausted and isinstance(self._source, TailSource)
+
+    def jump_to_end(self) -> bool:
+        """Shows the last page at once, by keyset from the end, instead of paging in every id
+        before it (a million names would take seconds); the rows before it load with
+        `fetch_earlier()` as the view scrolls back up. False when there is nothing to jump over."""
+        if not self.can_jump_to_end():
+            return False
+        assert isinstance(self._source, TailSource)
+        page = self._source.page_ids_before(before=None, limit=self._page_size)
+        self.beginResetModel()
+        self._clear_ids()
+        self._append_ids(list(page.ids))
+        self._cursor, self._exhausted = None, True
+        self._head_cursor, self._head_exhausted = page.cursor, page.last
+        self.endResetModel()
+        return True
+
+    def can_fetch_earlier(self) -> bool:
+        """After `jump_to_end`, True until the first row of the list is loaded."""
+        return self._browsing and not self._head_exhausted
+
+    def fetch_earlier(self) -> int:
+        """Loads the page before the first row shown (after `jump_to_end`); returns how many rows
+        were inserted at the top, so a view can keep its place."""
+        if not self.can_fetch_earlier():
+            return 0
+        assert isinstance(self._source, TailSource)
+        page = self._source.page_ids_before(before=self._head_cursor, limit=self._page_size)
+        self._head_cursor, self._head_exhausted = page.cursor, page.last
+        ids = [row_id for row_id in page.ids if row_id not in self._serials]
+        if ids:
+            self.beginInsertRows(QModelIndex(), 0, len(ids) - 1)
+            self._prepend_ids(ids)
+            self.endInsertRows()
+        return len(ids)
+
     def invalidate(self, ids: Iterable[int]) -> None:
         """Forgets the cached rows of `ids` (after a write) so the view reloads them."""
         for row_id in ids:
             self._rows.pop(row_id, None)
-            position = self._positions.get(row_id)
+            position = self.position_of(row_id)
             if position is not None:
                 self.dataChanged.emit(self.index(position, 0), self.index(position, len(self._columns) - 1))
 
     def id_at(self, position: int) -> int:
-        return self._ids[position]
+        if not 0 <= position < self.rowCount():
+            raise IndexError(position)
+        head = len(self._head)
+        return self._head[head - 1 - position] if position < head else self._tail[position - head]
 
     def position_of(self, row_id: int) -> int | None:
-        return self._positions.get(row_id)
+        serial = self._serials.get(row_id)
+        return None if serial is None else serial - self._base
 
     def row_at(self, position: int) -> R | None:
         """The row DTO at `position`, loading its whole block on a miss."""
-        row_id = self._ids[position]
+        row_id = self.id_at(position)
         if row_id not in self._rows:
             start = position - position % self._block_size
-            wanted = [i for i in self._ids[start : start + self._block_size] if i not in self._rows]
+            wanted = [i for i in self._ids_between(start, start + self._block_size) if i not in self._rows]
             loaded = self._source.rows(wanted)
             for wanted_id in wanted:
                 self._rows[wanted_id] = loaded.get(wanted_id)
@@ -191,12 +251,32 @@ class LazyTableModel(QAbstractTableModel, Generic[R]):
 
     def _reset(self, *, ids: list[int], rows: dict[int, R | None], browsing: bool) -> None:
         self.beginResetModel()
-        self._ids, self._positions, self._rows = [], {}, rows
+        self._clear_ids()
+        self._rows = rows
         self._append_ids(ids)
         self._cursor, self._exhausted, self._browsing = None, not browsing, browsing
+        self._head_cursor, self._head_exhausted = None, True
         self.endResetModel()
 
+    def _clear_ids(self) -> None:
+        self._head, self._tail, self._serials, self._base = [], [], {}, 0
+
+    def _ids_between(self, start: int, stop: int) -> list[int]:
+        stop = min(stop, self.rowCount())
+        head = len(self._head)
+        before = [self._head[head - 1 - p] for p in range(start, min(stop, head))]
+        return before + self._tail[max(start - head, 0) : max(stop - head, 0)]
+
     def _append_ids(self, ids: list[int]) -> None:
+        serial = self._base + self.rowCount()
         for row_id in ids:
-            self._positions[row_id] = len(self._ids)
-            self._ids.append(row_id)
+            self._serials[row_id] = serial
+            self._tail.append(row_id)
+            serial += 1
+
+    def _prepend_ids(self, ids: list[int]) -> None:
+        """`ids` in list order, placed before the first row."""
+        self._base -= len(ids)
+        for offset, row_id in enumerate(ids):
+            self._serials[row_id] = self._base + offset
+        self._head.extend(reversed(ids))

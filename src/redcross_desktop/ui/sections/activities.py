@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -59,10 +59,10 @@ ACTIVITY_COLUMNS: tuple[Column[ActivityRow], ...] = (
     Column(N_("Loại"), lambda a: a.type_label),
     Column(N_("Tên hoạt động"), lambda a: a.title),
     Column(N_("Địa điểm"), lambda a: a.place),
-    Column(N_("Số liệu"), _counts),
     Column(N_("Kinh phí"), lambda a: format_vnd(a.cost_vnd) if a.cost_vnd else "", RIGHT),
+    Column(N_("Số liệu"), _counts),
 )
-ACTIVITY_WIDTHS = (90, 170, 280, 160, 380)
+ACTIVITY_WIDTHS = (96, 150, 250, 130, 104)  # the counts stretch
 
 CASE_COLUMNS: tuple[Column[TracingRow], ...] = (
     Column(N_("Ngày tiếp nhận"), lambda c: c.received_on),
@@ -71,7 +71,7 @@ CASE_COLUMNS: tuple[Column[TracingRow], ...] = (
     Column(N_("Trạng thái"), lambda c: c.status_label),
     Column(N_("Ngày kết thúc"), lambda c: c.closed_on),
 )
-CASE_WIDTHS = (110, 260, 300, 130)
+CASE_WIDTHS = (124, 260, 300, 130)
 
 ACTIVITY_HISTORY = {
     "type": N_("Loại"),
@@ -168,9 +168,8 @@ class ActivitiesTab(QWidget):
         self.export_button.clicked.connect(self._on_export_button_clicked)
         self.table.activated.connect(self._on_table_activated)
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
-        new = QShortcut(QKeySequence(QKeySequence.StandardKey.New), self)
-        new.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        new.activated.connect(self._on_add_button_clicked)
+        # A button's shortcut works only while the button is shown: in this tab of this section.
+        self.add_button.setShortcut(QKeySequence(QKeySequence.StandardKey.New))
         self.refresh()
 
     def query(self) -> ActivityQuery:
@@ -274,7 +273,7 @@ class ActivitiesTab(QWidget):
     def _on_export_button_clicked(self) -> None:
         path = ask_path(self, _("hoat-dong.xlsx"))
         if path is not None:
-            ExcelExport(self, self.table.model_, _("Danh sách hoạt động"), money_columns=(5,)).run(
+            ExcelExport(self, self.table.model_, _("Danh sách hoạt động"), money_columns=(4,)).run(
                 self._runner, path
             )
 
@@ -293,6 +292,8 @@ class TracingTab(QWidget):
             self.status.addItem(_(label), code)
         self.period = PeriodFilter()
         self.open_button = QPushButton(_("Tiếp nhận hồ sơ"))
+        self.open_button.setShortcut(QKeySequence(QKeySequence.StandardKey.New))
+        self.open_button.setToolTip(_("Tiếp nhận hồ sơ mới (Ctrl+N)"))
         set_primary(self.open_button)
         self.edit_button = QPushButton(_("Sửa"))
         self.status_button = QPushButton(_("Đổi trạng thái…"))

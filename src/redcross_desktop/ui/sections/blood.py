@@ -13,7 +13,7 @@ from datetime import date
 from functools import partial
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -75,7 +75,7 @@ DRIVE_COLUMNS: tuple[Column[DriveRow], ...] = (
     Column(N_("Chỉ tiêu"), lambda d: _number(d.target_units) if d.target_units else "", RIGHT),
     Column(N_("Đạt"), _percent, RIGHT),
 )
-DRIVE_WIDTHS = (90, 200, 200, 80, 110, 90, 90, 70, 90, 80)
+DRIVE_WIDTHS = (96, 166, 166, 72, 110, 84, 84, 64, 80, 72)  # "Đạt" stretches
 
 DONATION_COLUMNS: tuple[Column[DonationListRow], ...] = (
     Column(N_("Ngày hiến"), lambda r: r.donation.donated_on),
@@ -88,7 +88,7 @@ DONATION_COLUMNS: tuple[Column[DonationListRow], ...] = (
     Column(N_("Số giấy chứng nhận"), lambda r: r.donation.certificate_no),
     Column(N_("Lý do hiến sớm"), lambda r: r.donation.override_reason),
 )
-DONATION_WIDTHS = (90, 200, 80, 150, 90, 160, 190, 130)
+DONATION_WIDTHS = (96, 160, 70, 130, 92, 136, 140, 152)
 
 
 def _kind(code: str | None) -> str:
@@ -105,7 +105,7 @@ ELIGIBLE_COLUMNS: tuple[Column[EligibleDonor], ...] = (
     Column(N_("Số lần đã hiến"), lambda d: d.donation_count, RIGHT),
     Column(N_("Đồng ý liên hệ"), lambda d: _("Có") if d.may_contact else _("Chưa")),
 )
-ELIGIBLE_WIDTHS = (200, 90, 120, 130, 150, 120, 110)
+ELIGIBLE_WIDTHS = (200, 90, 120, 145, 150, 120, 120)
 
 HONOUR_COLUMNS: tuple[Column[HonourCandidate], ...] = (
     Column(N_("Họ và tên"), lambda h: h.person.full_name),
@@ -199,6 +199,8 @@ class DrivesTab(_Page):
             self.year.addItem(_("Năm {year}").format(year=year), year)
         self.year.addItem(_("Mọi năm"), None)
         self.add_button = QPushButton(_("Thêm đợt hiến máu"))
+        self.add_button.setShortcut(QKeySequence(QKeySequence.StandardKey.New))
+        self.add_button.setToolTip(_("Thêm đợt hiến máu (Ctrl+N)"))
         set_primary(self.add_button)
         self.edit_button = QPushButton(_("Sửa"))
         self.delete_button = QPushButton(_("Xóa"))
@@ -358,9 +360,8 @@ class DonationsTab(_Page):
         self.history_button.clicked.connect(self._on_history_button_clicked)
         self.table.activated.connect(self._on_table_activated)
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
-        new = QShortcut(QKeySequence(QKeySequence.StandardKey.New), self)
-        new.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        new.activated.connect(self._on_add_button_clicked)
+        # A button's shortcut works only while the button is shown: in this tab of this section.
+        self.add_button.setShortcut(QKeySequence(QKeySequence.StandardKey.New))
         self.refresh()
 
     def refresh(self) -> None:

@@ -10,6 +10,7 @@ stores the batch in one transaction off the GUI thread; cancelling it leaves no 
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -406,7 +407,7 @@ class IssueTab(QWidget):
             .run(self._runner)
         )
 
-    def _on_previewed(self, out: Any, count: int) -> None:
+    def _on_previewed(self, out: Path, count: int) -> None:
         self.result.hide()
         self.viewer.load(
             out,

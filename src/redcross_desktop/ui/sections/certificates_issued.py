@@ -5,6 +5,7 @@ voids (with a reason; the number stays used) and the check of a code. Qt is impo
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
@@ -50,11 +51,11 @@ COLUMNS: tuple[Column[CertificateRow], ...] = (
     Column(N_("Ngày cấp"), lambda r: r.issued_on, CENTER),
     Column(N_("Số tiền"), lambda r: format_vnd(r.amount_vnd) if r.amount_vnd else "", RIGHT),
     Column(N_("Mã xác thực"), lambda r: r.verification_code, CENTER),
-    Column(N_("Số lần in"), lambda r: r.print_count, CENTER),
+    Column(N_("Lần in"), lambda r: r.print_count, CENTER),
     Column(N_("Trạng thái"), _status),
     Column(N_("Nội dung"), lambda r: r.reason),
 )
-COLUMN_WIDTHS = (125, 135, 175, 88, 105, 125, 65, 130)
+COLUMN_WIDTHS = (125, 150, 170, 96, 110, 120, 64, 110)
 
 
 class IssuedTab(QWidget):
@@ -163,9 +164,9 @@ class IssuedTab(QWidget):
             .run(self._runner)
         )
 
-    def _on_reprinted(self, printed: CertificateRow, out: object) -> None:
+    def _on_reprinted(self, printed: CertificateRow, out: Path) -> None:
         self.preview = PdfPreviewDialog(
-            out,  # type: ignore[arg-type]
+            out,
             _("Giấy {serial} (bản sao)").format(serial=printed.serial),
             self,
             message=_("Bản in lại mang chữ “BẢN SAO”, giữ nguyên số và mã xác thực (lần in thứ {n}).").format(

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from functools import partial
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -56,7 +57,7 @@ LIST_COLUMNS: tuple[Column[DistributionListRow], ...] = (
     Column(N_("Số người"), lambda d: d.line_count, RIGHT),
     Column(N_("Trạng thái"), lambda d: d.status_label),
 )
-LIST_WIDTHS = (300, 90, 170, 170, 80)
+LIST_WIDTHS = (300, 96, 170, 170, 80)
 
 LINE_COLUMNS: tuple[Column[DistributionLineRow], ...] = (
     Column(N_("STT"), lambda line: line.line_no, RIGHT),
@@ -90,6 +91,8 @@ class DistributionTab(QWidget):
             self.status.addItem(_(label), code)
         self.new_button = QPushButton(_("Lập danh sách"))
         set_primary(self.new_button)
+        self.new_button.setShortcut(QKeySequence(QKeySequence.StandardKey.New))
+        self.new_button.setToolTip(_("Lập danh sách cấp phát mới (Ctrl+N)"))
         self.delete_list_button = QPushButton(_("Xóa danh sách nháp"))
         top = QHBoxLayout()
         top.addWidget(QLabel(_("Trạng thái:")))

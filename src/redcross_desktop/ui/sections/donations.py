@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer
-from PySide6.QtGui import QColor, QFont, QKeySequence
+from PySide6.QtGui import QColor, QFont, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -36,6 +36,7 @@ from ...services.container import Services
 from ...services.donations import DonationIdPage, DonationQuery, DonationRow, DonationService, DonationTotals
 from ..dialogs.campaign_dialog import CampaignsDialog
 from ..dialogs.donation_dialog import DonationDialog
+from ..errors import show_error
 from ..models.lazy_table import CENTER, RIGHT, Column, LazyTableModel
 from ..qt_i18n import translate_buttons
 from ..style import muted_label, set_primary, title_label
@@ -244,6 +245,16 @@ class DonationsSection(QWidget):
         self._fill_campaigns()
         self.reload()
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # Receipts and campaigns may have changed elsewhere (an import, the campaign list).
+        self._fill_campaigns()
+        self.reload(select_id=self._selected_id())
+
+    def _selected_id(self) -> int | None:
+        row = self.current()
+        return row.id if row is not None else None
+
     # ---- filters and search -----------------------------------------------------------------
 
     def focus_search(self) -> bool:
@@ -344,7 +355,11 @@ class DonationsSection(QWidget):
 
     def _open_dialog(self, row: DonationRow | None) -> None:
         if row is not None:
-            row = self._services.donations.get(row.id)  # the list's copy may predate a print
+            try:
+                row = self._services.donations.get(row.id)  # the list's copy may predate a print
+            except NotFoundError as error:
+                show_error(self, error)
+                return
         self.dialog = DonationDialog(self._services, self._runner, row, self)
         self.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.dialog.saved.connect(self._on_created if row is None else self._on_edited)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -70,7 +70,7 @@ MEMBER_COLUMNS: tuple[Column[MembershipRow], ...] = (
     Column(N_("Miễn hội phí"), lambda m: _("Miễn") if m.exempt else "", CENTER),
     Column(N_("Tình trạng"), _status),
 )
-MEMBER_WIDTHS = (210, 170, 90, 170, 110, 170, 100)
+MEMBER_WIDTHS = (200, 160, 80, 160, 110, 150, 100)
 
 DUES_COLUMNS: tuple[Column[DuesRow], ...] = (
     Column(N_("Ngày thu"), lambda d: d.paid_on),
@@ -79,7 +79,7 @@ DUES_COLUMNS: tuple[Column[DuesRow], ...] = (
     Column(N_("Số tiền"), lambda d: format_vnd(d.amount_vnd), RIGHT),
     Column(N_("Người thu"), lambda d: d.collector),
 )
-DUES_WIDTHS = (90, 160, 70, 100)
+DUES_WIDTHS = (96, 160, 84, 100)
 
 HoursRow = tuple[MembershipRow, int]
 HOURS_COLUMNS: tuple[Column[HoursRow], ...] = (
@@ -197,9 +197,8 @@ class MembersTab(_Tab):
         self.export_button.clicked.connect(self._on_export_button_clicked)
         self.table.activated.connect(self._on_table_activated)
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
-        new = QShortcut(QKeySequence(QKeySequence.StandardKey.New), self)
-        new.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        new.activated.connect(self._on_add_button_clicked)
+        # A button's shortcut works only while the button is shown: in this tab of this section.
+        self.add_button.setShortcut(QKeySequence(QKeySequence.StandardKey.New))
         self.refresh()
 
     def reload_sub_units(self) -> None:
@@ -334,6 +333,8 @@ class DuesTab(_Tab):
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.pay_button = QPushButton(_("Thu hội phí…"))
+        self.pay_button.setShortcut(QKeySequence(QKeySequence.StandardKey.New))
+        self.pay_button.setToolTip(_("Thu hội phí của hội viên đang chọn (Ctrl+N)"))
         set_primary(self.pay_button)
         self.payments: RecordTable[DuesRow] = RecordTable(DUES_COLUMNS, DUES_WIDTHS)
         right = QWidget()
@@ -454,6 +455,8 @@ class HoursTab(_Tab):
         super().__init__(services, runner)
         self.period = PeriodFilter()
         self.log_button = QPushButton(_("Ghi giờ tình nguyện…"))
+        self.log_button.setShortcut(QKeySequence(QKeySequence.StandardKey.New))
+        self.log_button.setToolTip(_("Ghi giờ tình nguyện (Ctrl+N)"))
         set_primary(self.log_button)
         self.export_button = QPushButton(_("Xuất Excel"))
         top = QHBoxLayout()

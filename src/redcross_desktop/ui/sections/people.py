@@ -42,6 +42,7 @@ from ..models.lazy_table import CENTER, Column, LazyTableModel
 from ..qt_i18n import translate_buttons
 from ..style import muted_label, set_primary, title_label
 from ..tasks import Op, Runner
+from ..widgets.lazy_navigation import LazyNavigation
 
 SEARCH_DELAY_MS = 250  # long enough not to query on every keystroke of a fast typist
 SEARCH_LIMIT = 200
@@ -448,6 +449,7 @@ class PeopleSection(QWidget):
         for column, width in enumerate(COLUMN_WIDTHS):
             self.table.setColumnWidth(column, width)
         self.table.activated.connect(self._on_table_activated)
+        self.navigation = LazyNavigation(self.table, self.model)  # Ctrl+End: the last of a million names at once
 
         self.empty = QLabel()
         self.empty.setWordWrap(True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import partial
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -60,12 +60,11 @@ COLUMNS: tuple[Column[ReliefRow], ...] = (
     Column(N_("Chương trình"), lambda r: r.programme),
     Column(N_("Tiền mặt"), lambda r: format_vnd(r.cash_vnd) if r.cash_vnd else "", RIGHT),
     Column(N_("Hiện vật"), _goods),
-    Column(N_("Trị giá hiện vật"), lambda r: format_vnd(r.goods_vnd) if r.goods_vnd else "", RIGHT),
     Column(N_("Tổng trị giá"), lambda r: format_vnd(r.total_vnd), RIGHT),
     Column(N_("Đợt vận động"), lambda r: r.campaign_name),
 )
-COLUMN_WIDTHS = (90, 190, 80, 150, 140, 100, 170, 110, 110)
-MONEY_COLUMNS = (5, 7, 8)
+COLUMN_WIDTHS = (96, 176, 66, 150, 146, 100, 146, 104)  # the campaign column stretches
+MONEY_COLUMNS = (5, 7)
 
 # Column names of relief_records → the history's labels.
 HISTORY_LABELS = {
@@ -192,9 +191,8 @@ class ReliefListTab(QWidget):
         self.export_button.clicked.connect(self._on_export_button_clicked)
         self.table.activated.connect(self._on_table_activated)
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
-        new = QShortcut(QKeySequence(QKeySequence.StandardKey.New), self)
-        new.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        new.activated.connect(self._on_add_button_clicked)
+        # A button's shortcut works only while the button is shown: in this tab of this section.
+        self.add_button.setShortcut(QKeySequence(QKeySequence.StandardKey.New))
         self.refresh()
 
     # ---- list -------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from typing import Any
 
 import segno
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QPixmap
+from PySide6.QtGui import QDesktopServices, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -225,6 +225,11 @@ class SettingsSection(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
         self.scroll_area = scroll
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # The key may have been created elsewhere meanwhile (first bundle export, certificates).
+        self._show_key(self._services.keys.show())
+        super().showEvent(event)
 
     # ---- branch details ---------------------------------------------------------------------
 

@@ -24,7 +24,7 @@ PERSON_ROLE = Qt.ItemDataRole.UserRole
 
 
 def person_summary(person: PersonRow) -> str:
-    """"năm sinh 1980 · Tổ 1 · 0912345678": enough to tell two people of the same name apart."""
+    """ "năm sinh 1980 · Tổ 1 · 0912345678": enough to tell two people of the same name apart."""
     parts = []
     if person.year_of_birth is not None:
         parts.append(_("năm sinh {year}").format(year=person.year_of_birth))
@@ -71,7 +71,7 @@ class PersonPicker(QWidget):
         self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.completer.setMaxVisibleItems(10)
-        self.completer.activated[QModelIndex].connect(self._on_completer_activated)
+        self.completer.activated[QModelIndex].connect(self._on_completer_activated)  # type: ignore[index]
 
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
@@ -97,7 +97,7 @@ class PersonPicker(QWidget):
     def set_person(self, person: PersonRow | None) -> None:
         """Shows `person` as chosen (or clears the field) and emits `person_changed`."""
         self._person = person
-        self.completer.popup().hide()
+        self._hide_popup()
         self.edit.setText(person.full_name if person is not None else "")
         mark_invalid(self.edit, False)
         self.detail.show_text(person_summary(person) if person is not None else "", "info")
@@ -128,7 +128,11 @@ class PersonPicker(QWidget):
     def search(self, text: str) -> list[PersonRow]:
         """Fills the list of matches for `text` and opens it; returns the matches."""
         self.results.clear()
-        rows = self._services.people.search(text, limit=RESULT_LIMIT) if len(text.strip()) >= MIN_SEARCH_LENGTH else []
+        rows = (
+            self._services.people.search(text, limit=RESULT_LIMIT)
+            if len(text.strip()) >= MIN_SEARCH_LENGTH
+            else []
+        )
         for person in rows:
             summary = person_summary(person)
             item = QStandardItem(f"{person.full_name} — {summary}" if summary else person.full_name)
@@ -139,7 +143,7 @@ class PersonPicker(QWidget):
             self.detail.clear_hint()
             self.completer.complete()
         else:
-            self.completer.popup().hide()
+            self._hide_popup()
             if len(text.strip()) >= MIN_SEARCH_LENGTH:
                 self.detail.show_text(
                     _("Không thấy ai khớp với “{text}”. Bấm “Người mới…” để thêm.").format(text=text.strip())
@@ -148,6 +152,11 @@ class PersonPicker(QWidget):
                     "info",
                 )
         return rows
+
+    def _hide_popup(self) -> None:
+        popup = self.completer.popup()
+        if popup is not None:
+            popup.hide()
 
     def choose_row(self, row: int) -> None:
         """Chooses the `row`-th match, as a click in the list would."""

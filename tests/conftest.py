@@ -18,28 +18,6 @@ from redcross_desktop.db.engine import store_url  # noqa: E402
 from redcross_desktop.db.migrate import upgrade_database  # noqa: E402
 from redcross_desktop.services.container import Services  # noqa: E402
 
-_exit_status = 0
-
-
-def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    global _exit_status
-    _exit_status = int(exitstatus)
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_unconfigure(config: pytest.Config) -> None:
-    """Every result is reported by now. On CPython < 3.12, after a long Qt session the interpreter's
-    finalisation aborts with "bool_dealloc" (a C extension in the Qt stack over-releases `False`;
-    PEP 683 made bools immortal in 3.12), which would turn a green run into exit 134. The app leaves
-    the same way (`app.leave_without_finalising`); here we keep pytest's own exit status."""
-    import sys
-
-    if sys.version_info < (3, 12) and "PySide6" in sys.modules:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(_exit_status)
-
-
 # Hoàn Kiếm ward, Hà Nội: a real 2025 code pair used by most tests.
 PROVINCE, COMMUNE = "01", "00070"
 

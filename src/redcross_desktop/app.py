@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import logging
-import os
 import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
@@ -32,7 +31,6 @@ from .db.engine import store_url
 from .services.container import Services
 from .ui.errors import install_excepthooks, show_error
 from .ui.main_window import MainWindow
-from .ui.pyside_fixes import protect_bools
 from .ui.qt_i18n import translate_buttons
 from .ui.state import UiState
 from .ui.style import app_icon, apply_style
@@ -82,7 +80,6 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _application() -> QApplication:
-    protect_bools()  # before anything emits a signal
     existing = QApplication.instance()
     app = cast(QApplication, existing) if existing is not None else QApplication([sys.argv[0]])
     app.setApplicationName("redcross-desktop")
@@ -217,17 +214,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = app.exec()
     finally:
         window.services.close()
-    return leave_without_finalising(code)
-
-
-def leave_without_finalising(code: int) -> int:
-    """On CPython < 3.12 a C extension in the Qt stack over-releases `False`, and the interpreter's
-    finalisation then aborts with "bool_dealloc" (exit 134) after everything has been saved. The
-    store is closed and the logs flushed by now, so leave directly. Python 3.12 made `True`/`False`
-    immortal (PEP 683), so there the normal exit is kept."""
-    if sys.version_info >= (3, 12):
-        return code
-    logging.shutdown()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)
+    return code

@@ -23,6 +23,7 @@ from redcross_desktop.app import StartupAborted, build
 from redcross_desktop.bootstrap import open_store
 from redcross_desktop.core.i18n import set_language
 from redcross_desktop.core.paths import AppPaths
+from redcross_desktop.services.container import Services
 from redcross_desktop.ui.main_window import MainWindow
 from redcross_desktop.ui.state import UiState
 from redcross_desktop.ui.tasks import InlineTaskRunner
@@ -342,6 +343,27 @@ def test_build_creates_the_branch_through_the_wizard_on_the_writer_thread(
         assert window.services.branch.branch_code == "01-00070"
         assert window.services.branch.chair_name == "Nguyễn Thị Hoa"
         assert window.services.keys.show() is not None
+    finally:
+        window.close()
+        window.services.close()
+        shiboken6.delete(window)
+
+
+def test_build_opens_in_the_language_saved_in_settings(
+    app_data: AppPaths, services: Services, paths: AppPaths
+) -> None:
+    UiState.for_paths(app_data).set_language("en")
+    _app, window = build(["--db", str(paths.database)])
+    try:
+        assert window.sidebar.item(0).text() == "Overview"
+        assert window.windowTitle().endswith("Red Cross management software")
+    finally:
+        window.close()
+        window.services.close()
+        shiboken6.delete(window)
+    _app, window = build(["--db", str(paths.database), "--lang", "vi"])  # the command line wins
+    try:
+        assert window.sidebar.item(0).text() == "Tổng quan"
     finally:
         window.close()
         window.services.close()

@@ -877,7 +877,7 @@ def _executemany(session: Session, statement: Insert | Update, rows: list[dict[s
     dialect = connection.dialect
     stamp = rows[0].get("imported_at")
     if stamp is not None:
-        processor = _RECORDS.c.imported_at.type.bind_processor(dialect)
+        processor = _RECORDS.c.imported_at.type.dialect_impl(dialect).bind_processor(dialect)
         bound = processor(stamp) if processor is not None else stamp
         for row in rows:
             row["imported_at"] = bound

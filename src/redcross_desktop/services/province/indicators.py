@@ -19,11 +19,14 @@ An activities row that falls back to manual entry at the commune (`fallback_manu
 only when the province holds a live activity of its type from that commune: the commune then had
 one too, so it computed the row rather than typed it.
 
-**How.** One SQL statement per aggregate with the JSON fields read by
-`db.repositories.province.json_text` (the dialect switch), grouped by commune, so checking one
-commune at import and 150 communes in the consolidated report cost the same ~20 statements.
-Measured on SQLite against loading the rows and aggregating in Python (150 communes × 300 rows
-of the month + 1,000 members each): SQL 0.23 s, Python 1.4 s for the whole province — SQL kept.
+**How.** SQL, one statement per sheet (`_Scans`): the JSON fields are read once per row by
+`db.repositories.province` (`json_document` / `json_text`, the dialect switch), grouped by
+commune and by the column the catalogue filters on, and every aggregate adds up its groups — so
+checking one commune at import and every commune for the consolidated report cost the same five
+statements. Measured against loading the rows and aggregating in Python (150 communes × 300
+rows of the month + 1,000 members each; Python doing only three of the aggregates): SQLite
+0.44 s vs 1.0 s, PostgreSQL 15 1.5 s vs 1.5 s for the whole province; one commune 0.01–0.03 s.
+SQL kept: never slower, the same code on both back ends, and no row leaves the database.
 Tombstones and void receipts never count, as at the commune. Qt-free.
 """
 

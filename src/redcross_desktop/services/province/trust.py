@@ -148,16 +148,20 @@ class Registry:
 def load_registry(session: Session) -> Registry:
     province = province_of(session)
     keys = {
-        k.key_id: RegisteredKey(
-            k.key_id,
-            k.branch_code,
-            base64.b64decode(k.public_key),
-            k.status,
-            k.effective_seq,
-            k.retired_at_seq,
-            k.revoked_at,
+        key_id: RegisteredKey(
+            key_id, branch_code, base64.b64decode(public_key), status, effective, retired, revoked
         )
-        for k in session.scalars(select(ProvinceKey))
+        for key_id, branch_code, public_key, status, effective, retired, revoked in session.execute(
+            select(
+                ProvinceKey.key_id,
+                ProvinceKey.branch_code,
+                ProvinceKey.public_key,
+                ProvinceKey.status,
+                ProvinceKey.effective_seq,
+                ProvinceKey.retired_at_seq,
+                ProvinceKey.revoked_at,
+            )
+        )
     }
     return Registry(
         province.province_code,

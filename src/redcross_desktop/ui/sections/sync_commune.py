@@ -132,6 +132,7 @@ class ExportTab(QWidget):
         action_row = QHBoxLayout()
         action_row.addWidget(self.export_button)
         action_row.addWidget(self.hint, 1)
+        action_row.addStretch(0)
 
         self.result = selectable()
         self.open_button = QPushButton(_("Mở thư mục"))
@@ -276,6 +277,7 @@ class KeyTab(QWidget):
         actions.addWidget(self.export_button)
         actions.addWidget(self.open_button)
         actions.addWidget(self.hint, 1)
+        actions.addStretch(0)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -385,6 +387,7 @@ class VerifyTab(QWidget):
         actions = QHBoxLayout()
         actions.addWidget(self.check_button)
         actions.addWidget(self.verdict, 1)
+        actions.addStretch(0)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.setSpacing(8)

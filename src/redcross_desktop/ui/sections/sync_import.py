@@ -88,7 +88,7 @@ def _result(item: ImportItem) -> str:
 
 ITEM_COLUMNS: tuple[Column[ImportItem], ...] = (
     Column(N_("Tệp"), lambda i: i.path.name),
-    Column(N_("Đơn vị"), lambda i: (i.report.branch_name or i.report.branch_code or "") if i.report else ""),
+    Column(N_("Đơn vị"), lambda i: (i.report.branch_code or "") if i.report else ""),
     Column(N_("Kỳ"), lambda i: month_label(i.report.period or "") if i.report else "", CENTER),
     Column(N_("Gói số"), lambda i: i.report.seq if i.report else "", CENTER),
     Column(N_("Trạng thái"), _status),
@@ -99,7 +99,7 @@ ITEM_COLUMNS: tuple[Column[ImportItem], ...] = (
     Column(N_("Bỏ qua"), lambda i: i.count("ignored_unchanged", "ignored_stale"), RIGHT),
     Column(N_("Xung đột"), lambda i: i.count("conflicts"), RIGHT),
 )
-ITEM_WIDTHS = (230, 170, 70, 60, 110, 200, 60, 70, 50, 60)
+ITEM_WIDTHS = (235, 85, 70, 60, 115, 185, 55, 75, 45, 60)
 
 
 def xlsx_files(urls: list[Path]) -> list[Path]:

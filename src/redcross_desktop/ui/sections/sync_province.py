@@ -67,7 +67,7 @@ KEY_COLUMNS: tuple[Column[ProvinceKeyRow], ...] = (
     Column(N_("Gói cuối"), lambda k: k.last_seq or "", CENTER),
     Column(N_("Lý do thu hồi"), lambda k: k.revoke_reason),
 )
-KEY_WIDTHS = (110, 150, 330, 100, 130, 70)
+KEY_WIDTHS = (100, 140, 390, 100, 130, 70)
 
 
 class RegisterKeyDialog(QDialog):
@@ -315,7 +315,7 @@ BOARD_COLUMNS: tuple[Column[BoardRow], ...] = (
     Column(N_("Tạm giữ"), lambda r: r.quarantined or "", RIGHT),
     Column(N_("Xung đột"), lambda r: r.open_conflicts or "", RIGHT),
 )
-BOARD_WIDTHS = (70, 220, 100, 170, 130, 100, 70, 70)
+BOARD_WIDTHS = (70, 230, 100, 160, 130, 115, 75, 75)
 
 
 class _PeriodPage(QWidget):

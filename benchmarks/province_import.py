@@ -31,6 +31,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
+import uuid6  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
 from python_calamine import CalamineWorkbook  # noqa: E402
 from sqlalchemy import URL, create_engine, make_url, text  # noqa: E402
@@ -69,7 +70,7 @@ def datasets(branch: str, records: int, rng: random.Random) -> dict[str, list[li
         n = next(counter)
         deleted = 1 if n % 97 == 0 else 0
         return [
-            f"{uuid.UUID(int=rng.getrandbits(128), version=4)}",
+            str(uuid6.uuid7()),  # as the communes mint them: time-ordered
             branch,
             rng.randint(1, 3),
             deleted,
@@ -163,7 +164,7 @@ def datasets(branch: str, records: int, rng: random.Random) -> dict[str, list[li
             live(
                 env(period_of(d)),
                 [
-                    f"{uuid.UUID(int=rng.getrandbits(128), version=4)}",
+                    str(uuid6.uuid7()),
                     rng.choice("MF"),
                     rng.randint(1960, 2005),
                     d,
@@ -180,7 +181,7 @@ def datasets(branch: str, records: int, rng: random.Random) -> dict[str, list[li
             live(
                 env(period_of(joined)),
                 [
-                    f"{uuid.UUID(int=rng.getrandbits(128), version=4)}",
+                    str(uuid6.uuid7()),
                     name(),
                     rng.choice("MF"),
                     None,

@@ -177,7 +177,7 @@ def clones(url: str, tmp_path: Path, request: pytest.FixtureRequest, stack: Exit
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("province_store", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("province_store", ["sqlite", "postgresql"], indirect=True)
 def test_import_order_never_changes_the_final_state(
     province_store: str,
     paths: AppPaths,

@@ -137,7 +137,8 @@ class Person(Synced, Base):
 
     __tablename__ = "people"
     __table_args__ = (
-        Index("ix_people_sort", "sort_key", "id"),
+        # Covering for the keyset pages (WHERE deleted … ORDER BY sort_key, id): no table lookups.
+        Index("ix_people_sort", "sort_key", "id", "deleted"),
         Index("ix_people_search_key", "search_key"),
         Index("ix_people_phone", "phone"),
         UniqueConstraint("cccd", name="uq_people_cccd"),

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -140,6 +140,37 @@ SECTIONS: tuple[SectionSpec, ...] = (
 )
 
 
+class _LazySections(Mapping[str, QWidget]):
+    """The section pages by key, in sidebar order; each is built on first access."""
+
+    def __init__(self, pages: QStackedWidget, factories: dict[str, Callable[[], QWidget]]) -> None:
+        self._pages = pages
+        self._factories = factories
+        self._built: dict[str, QWidget] = {}
+
+    def __getitem__(self, key: str) -> QWidget:
+        if key not in self._built:
+            index = [spec.key for spec in SECTIONS].index(key)  # KeyError-like for unknown keys
+            spec = SECTIONS[index]
+            factory = self._factories.get(key)
+            page = factory() if factory else PlaceholderSection(_(spec.title), _(spec.later))
+            page.setObjectName(f"section-{key}")
+            stand_in = self._pages.widget(index)
+            current = self._pages.currentIndex()
+            self._pages.insertWidget(index, page)
+            self._pages.removeWidget(stand_in)
+            stand_in.deleteLater()
+            self._pages.setCurrentIndex(current)
+            self._built[key] = page
+        return self._built[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(spec.key for spec in SECTIONS)
+
+    def __len__(self) -> int:
+        return len(SECTIONS)
+
+
 class MainWindow(QMainWindow):
     def __init__(
         self,
@@ -183,17 +214,15 @@ class MainWindow(QMainWindow):
             "sync": lambda: SyncSection(services, runner, paths=paths),
             "settings": lambda: SettingsSection(services, runner, paths=paths, state=state),
         }
-        self.sections: dict[str, QWidget] = {}
+        # Pages are built the first time they are shown (or asked for): start-up then costs one
+        # section, not twelve, and a section's first queries run only when the officer opens it.
+        self.sections = _LazySections(self.pages, factories)
         for spec in SECTIONS:
-            factory = factories.get(spec.key)
-            page = factory() if factory else PlaceholderSection(_(spec.title), _(spec.later))
-            page.setObjectName(f"section-{spec.key}")
-            self.sections[spec.key] = page
-            self.pages.addWidget(page)
+            self.pages.addWidget(QWidget())  # a stand-in until the page is built
             item = QListWidgetItem(_(spec.title), self.sidebar)
             # Stylesheet padding does not enlarge list rows; list mode widens them to the viewport.
             item.setSizeHint(QSize(1, row_height))
-        self.sidebar.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self.sidebar.currentRowChanged.connect(self._on_sidebar_current_row_changed)
 
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -235,12 +264,18 @@ class MainWindow(QMainWindow):
         column.addWidget(self.sidebar, 1)
         return panel
 
+    def _on_sidebar_current_row_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        self.sections[SECTIONS[row].key]  # builds it on first use
+        self.pages.setCurrentIndex(row)
+
     def show_section(self, key: str) -> QWidget:
         self.sidebar.setCurrentRow(list(self.sections).index(key))
         return self.sections[key]
 
     def current_section(self) -> QWidget:
-        return list(self.sections.values())[self.pages.currentIndex()]
+        return self.sections[SECTIONS[self.pages.currentIndex()].key]
 
     def _on_find_shortcut_activated(self) -> None:
         page = self.current_section()

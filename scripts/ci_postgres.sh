@@ -70,6 +70,7 @@ echo "$PASSWORD" >"$PWFILE"
 log "initdb in $DATA"
 as_server "$BIN/initdb" -D "$DATA" -U postgres --auth-local=trust --auth-host=scram-sha-256 \
   --encoding=UTF8 --locale=C.UTF-8 --pwfile="$PWFILE" >/dev/null
+rm -f -- "$PWFILE"
 
 printf 'STATE_DATA=%q\nSTATE_BASE=%q\nSTATE_BIN=%q\n' "$DATA" "$BASE" "$BIN" >"$STATE"
 

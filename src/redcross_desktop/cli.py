@@ -32,6 +32,8 @@ from .services.certificates import CertificateRequest
 from .services.container import Services
 from .services.donations import DonationQuery
 from .services.keys import KeyRow
+from .services.province.completeness import CompletenessService
+from .services.province.consolidation import ConsolidationService
 from .sync.verify import TrustedKey, render_verification, verify_bundle
 
 log = logging.getLogger(__name__)
@@ -199,6 +201,8 @@ def cmd_records_import(args: argparse.Namespace, paths: AppPaths) -> Any:
 
 def cmd_report(args: argparse.Namespace, paths: AppPaths) -> Any:
     services = open_store(args.db, paths)
+    if services.branch.is_province:
+        return _province_report(args, services)
     try:
         report = services.reports.report(args.period)
         if args.out:
@@ -236,6 +240,49 @@ def cmd_report(args: argparse.Namespace, paths: AppPaths) -> Any:
         ],
         "out": str(args.out) if args.out else None,
     }
+
+
+def _province_report(args: argparse.Namespace, services: Services) -> Any:
+    """Province mode: the same catalogue summed over the communes' imported report rows."""
+    try:
+        consolidation = ConsolidationService(services.ctx)
+        report = consolidation.report(args.period)
+        if args.out:
+            consolidation.write_report(args.period, args.out)
+    finally:
+        services.close()
+    if not args.json:
+        say(_("Báo cáo tổng hợp {label}: {n}/{total} xã đã có số liệu").format(
+            label=report.period_label, n=report.reported_count, total=len(report.communes)))
+        for line in report.lines:
+            value = "" if line.total is None else f"{line.total:,}".replace(",", ".")
+            label = f"  – {line.label}" if line.disagg else line.label
+            say(f"{line.code:<18} {label:<60} {value:>15} {line.unit}")
+        for mismatch in report.mismatches:
+            say(f"REPORT_MISMATCH {mismatch.branch_code}: {mismatch.message_vi}")
+        if args.out:
+            say(_("Đã ghi báo cáo tổng hợp vào {path}.").format(path=args.out))
+    return report.as_dict()
+
+
+def cmd_completeness(args: argparse.Namespace, paths: AppPaths) -> Any:
+    services = open_store(args.db, paths)
+    try:
+        if not services.branch.is_province:
+            raise ValidationError(_("Bảng theo dõi nộp báo cáo chỉ có ở chế độ cấp tỉnh."))
+        board = CompletenessService(services.ctx)
+        rows = board.board(args.period)
+        if args.out:
+            board.write_board(args.period, args.out)
+    finally:
+        services.close()
+    if not args.json:
+        reported = sum(1 for r in rows if r.reported)
+        say(_("Kỳ {period}: {n}/{total} xã đã nộp báo cáo.").format(period=args.period, n=reported, total=len(rows)))
+        for r in rows:
+            seq = "" if r.last_seq is None else _("gói số {n}").format(n=r.last_seq)
+            say(f"{r.commune_code or '':<6} {r.commune_name:<40} {r.status_label:<22} {seq}")
+    return {"period": args.period, "communes": [r.as_dict() for r in rows]}
 
 
 def cmd_period(args: argparse.Namespace, paths: AppPaths) -> Any:
@@ -494,6 +541,12 @@ def build_parser(paths: AppPaths) -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, help=_("ghi tệp báo cáo .xlsx"))
     p.add_argument("--number", default="", help=_("số văn bản, ví dụ 05"))
     p.set_defaults(handler=cmd_report)
+
+    p = sub.add_parser("completeness", parents=[common], help=_("cấp tỉnh: bảng theo dõi các xã đã nộp báo cáo"))
+    _add_db(p, paths)
+    p.add_argument("--period", required=True, help=_("kỳ báo cáo YYYY-MM"))
+    p.add_argument("--out", type=Path, help=_("ghi bảng ra tệp .xlsx"))
+    p.set_defaults(handler=cmd_completeness)
 
     period = sub.add_parser("period", parents=[common], help=_("chốt số liệu / mở lại một tháng"))
     period_sub = period.add_subparsers(dest="period_command", required=True, metavar=_("LỆNH"))

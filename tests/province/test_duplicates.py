@@ -136,7 +136,8 @@ def test_hints_across_communes_only(province_db: Services) -> None:
     )
     hoa = hints[4]
     assert len(hoa.occurrences[1].record_ids) == 2  # b8's two relief rows, one person
-    json.dumps([h.occurrences[0].__dict__ for h in hints])  # plain values only
+    data = json.loads(json.dumps([h.as_dict() for h in hints]))
+    assert data[-1]["occurrences"][1]["sheets"] == ["members"] and data[0]["basis"] == "cccd_hmac"
 
 
 def test_period_limits_to_the_month_and_running_memberships(province_db: Services) -> None:

@@ -22,7 +22,6 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 import segno
-from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
@@ -65,6 +64,9 @@ QrEncoder = Callable[[str], list[list[bool]]]
 
 def _reportlab_modules(text: str) -> list[list[bool]]:
     """The module matrix from reportlab's own QR widget (its encoder, not its drawing)."""
+    # Imported here: the widget's module costs ~0.3 s at start-up and only this optional encoder uses it.
+    from reportlab.graphics.barcode.qr import QrCodeWidget
+
     widget = QrCodeWidget(text, barLevel="M")
     widget.qr.make()
     return [[bool(cell) for cell in row] for row in widget.qr.modules]

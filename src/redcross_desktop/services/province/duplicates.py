@@ -27,7 +27,7 @@ from __future__ import annotations
 import calendar
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
@@ -74,6 +74,10 @@ class DuplicateHint:
     birth: str
     branch_codes: tuple[str, ...]
     occurrences: tuple[PersonOccurrence, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data for `--json`."""
+        return asdict(self)
 
 
 class _Person:

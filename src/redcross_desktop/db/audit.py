@@ -31,6 +31,10 @@ def _dump(values: dict[str, object]) -> str:
     return json.dumps({k: _plain(v) for k, v in values.items()}, ensure_ascii=False, sort_keys=True)
 
 
+def _table_name(obj: Synced) -> str:
+    return str(inspect(obj).mapper.local_table.name)
+
+
 def _columns(obj: Synced) -> list[str]:
     return [attr.key for attr in inspect(obj).mapper.column_attrs if attr.key not in _NOISE]
 
@@ -41,9 +45,9 @@ def _audit_new(session: Session, obj: Synced, actor: str) -> None:
     session.add(
         AuditEntry(
             actor=actor,
-            table_name=type(obj).__tablename__,
+            table_name=_table_name(obj),
             record_uuid=obj.uuid,
-            action="create",  # type: ignore[attr-defined]
+            action="create",
             before=None,
             after=_dump(after),
         )
@@ -67,9 +71,9 @@ def _audit_change(session: Session, obj: Synced, actor: str) -> None:
     session.add(
         AuditEntry(
             actor=actor,
-            table_name=type(obj).__tablename__,
+            table_name=_table_name(obj),
             record_uuid=obj.uuid,
-            action=action,  # type: ignore[attr-defined]
+            action=action,
             before=_dump(before),
             after=_dump(after),
             reason=session.info.pop("audit_reason", ""),

@@ -258,7 +258,7 @@ class _Verifier:
 
     def defusedxml_guard(self) -> None:
         try:
-            import defusedxml  # type: ignore[import-untyped]  # noqa: F401
+            import defusedxml  # noqa: F401
             import openpyxl.xml
         except ImportError:
             self.reject("DEFUSEDXML_MISSING")

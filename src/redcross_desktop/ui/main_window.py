@@ -158,8 +158,9 @@ class _LazySections(Mapping[str, QWidget]):
             stand_in = self._pages.widget(index)
             current = self._pages.currentIndex()
             self._pages.insertWidget(index, page)
-            self._pages.removeWidget(stand_in)
-            stand_in.deleteLater()
+            if stand_in is not None:
+                self._pages.removeWidget(stand_in)
+                stand_in.deleteLater()
             self._pages.setCurrentIndex(current)
             self._built[key] = page
         return self._built[key]

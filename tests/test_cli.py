@@ -161,3 +161,59 @@ def test_export_verify_and_tampered_bundle(
     book.save(bundle)
     code, out, _ = run(capsys, "verify", str(bundle), "--key", str(key))
     assert code == 1 and "CONTENT_MISMATCH" in out and "dòng 2" in out
+
+
+def test_province_registers_a_key_imports_a_bundle_and_reports(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    commune, province = str(tmp_path / "xa.sqlite3"), str(tmp_path / "tinh.sqlite3")
+    bundle, key = tmp_path / "goi.xlsx", tmp_path / "khoa.xlsx"
+    run(capsys, "demo", "--db", commune, "--people", "30", "--seed", "6")
+    monkeypatch.setenv("REDCROSS_PASSPHRASE", "mat-khau-chi-hoi")
+    run(capsys, "export", "--db", commune, "--period", "2026-10", "--out", str(bundle))
+    fingerprint = json.loads(run(capsys, "keys", "export", "--db", commune, "--out", str(key), "--json")[1])[
+        "result"
+    ]["fingerprint"]
+    run(capsys, "init", "--db", province, "--province", "01", "--mode", "province")
+    code, _, err = run(
+        capsys,
+        "keys",
+        "register",
+        "--db",
+        province,
+        str(key),
+        "--branch",
+        "01-00070",
+        "--fingerprint",
+        "0" + fingerprint,
+    )
+    assert code == 1 and err.startswith("FINGERPRINT_MISMATCH: ")
+    register = (
+        "keys",
+        "register",
+        "--db",
+        province,
+        str(key),
+        "--branch",
+        "01-00070",
+        "--fingerprint",
+        fingerprint,
+    )
+    assert run(capsys, *register)[0] == 0
+    code, out, _ = run(capsys, "import", "--db", province, str(bundle), "--json")  # a dry run by default
+    preview = json.loads(out)["result"]
+    assert code == 0 and preview["dry_run"] is True and preview["bundles"][0]["total"]["imported"] > 0
+    code, out, _ = run(capsys, "completeness", "--db", province, "--period", "2026-10", "--json")
+    assert not any(c["reported"] for c in json.loads(out)["result"]["communes"])  # nothing was written
+    code, out, _ = run(capsys, "import", "--db", province, str(bundle), "--commit", "--json")
+    assert json.loads(out)["result"]["bundles"][0]["status"] == "committed"
+    code, out, _ = run(capsys, "import", "--db", province, str(bundle), "--commit", "--json")
+    assert json.loads(out)["result"]["bundles"][0]["code"] == "ALREADY_IMPORTED"
+    code, out, _ = run(capsys, "completeness", "--db", province, "--period", "2026-10", "--json")
+    reported = [c for c in json.loads(out)["result"]["communes"] if c["reported"]]
+    assert [c["branch_code"] for c in reported] == ["01-00070"]
+    code, out, _ = run(capsys, "report", "--db", province, "--period", "2026-10", "--json")
+    lines = json.loads(out)["result"]["lines"]
+    cash = next(x for x in lines if x["code"] == "VD.TIEN" and not x["disagg"])
+    assert code == 0 and cash["communes"]["01-00070"] == cash["total"]
+    assert (tmp_path / "bundle-archive").is_dir()

@@ -34,6 +34,9 @@ from .services.donations import DonationQuery
 from .services.keys import KeyRow
 from .services.province.completeness import CompletenessService
 from .services.province.consolidation import ConsolidationService
+from .services.province.import_report import render_report
+from .services.province.importer import ProvinceImportService
+from .services.province.trust import TrustService, render_keys
 from .sync.verify import TrustedKey, render_verification, verify_bundle
 
 log = logging.getLogger(__name__)
@@ -252,8 +255,11 @@ def _province_report(args: argparse.Namespace, services: Services) -> Any:
     finally:
         services.close()
     if not args.json:
-        say(_("Báo cáo tổng hợp {label}: {n}/{total} xã đã có số liệu").format(
-            label=report.period_label, n=report.reported_count, total=len(report.communes)))
+        say(
+            _("Báo cáo tổng hợp {label}: {n}/{total} xã đã có số liệu").format(
+                label=report.period_label, n=report.reported_count, total=len(report.communes)
+            )
+        )
         for line in report.lines:
             value = "" if line.total is None else f"{line.total:,}".replace(",", ".")
             label = f"  – {line.label}" if line.disagg else line.label
@@ -278,7 +284,11 @@ def cmd_completeness(args: argparse.Namespace, paths: AppPaths) -> Any:
         services.close()
     if not args.json:
         reported = sum(1 for r in rows if r.reported)
-        say(_("Kỳ {period}: {n}/{total} xã đã nộp báo cáo.").format(period=args.period, n=reported, total=len(rows)))
+        say(
+            _("Kỳ {period}: {n}/{total} xã đã nộp báo cáo.").format(
+                period=args.period, n=reported, total=len(rows)
+            )
+        )
         for r in rows:
             seq = "" if r.last_seq is None else _("gói số {n}").format(n=r.last_seq)
             say(f"{r.commune_code or '':<6} {r.commune_name:<40} {r.status_label:<22} {seq}")
@@ -459,6 +469,92 @@ def cmd_keys_export(args: argparse.Namespace, paths: AppPaths) -> Any:
     }
 
 
+def _require_province(services: Services) -> None:
+    if not services.branch.is_province:
+        services.close()
+        raise ValidationError(
+            _("Lệnh này chỉ dùng cho cơ sở dữ liệu cấp tỉnh (redcross init --mode province).")
+        )
+
+
+def _archive_dir(db: str, paths: AppPaths) -> Path:
+    """Imported bundles are archived beside a SQLite store, or in the data folder for a server."""
+    return (
+        Path(db).expanduser().resolve().parent / "bundle-archive"
+        if "://" not in db
+        else paths.data_dir / "bundle-archive"
+    )
+
+
+def cmd_import(args: argparse.Namespace, paths: AppPaths) -> Any:
+    services = open_store(args.db, paths)
+    _require_province(services)
+    try:
+        missing = [str(p) for p in args.bundles if not p.is_file()]
+        if missing:
+            raise NotFoundError(_("Không tìm thấy tệp: {files}.").format(files=", ".join(missing)))
+        importer = ProvinceImportService(services.ctx, _archive_dir(args.db, paths))
+        run = importer.commit if args.commit else importer.preview
+        reports = run(list(args.bundles), ConsoleProgress())
+    finally:
+        services.close()
+    if not args.json:
+        if not args.commit:
+            say(_("CHẠY THỬ: chưa ghi gì. Thêm --commit để nhập."))
+        for report in reports:
+            for line in render_report(report):
+                say(line)
+            say("")
+    return {"dry_run": not args.commit, "bundles": [r.to_json() for r in reports]}
+
+
+def cmd_keys_register(args: argparse.Namespace, paths: AppPaths) -> Any:
+    services = open_store(args.db, paths)
+    _require_province(services)
+    try:
+        row = TrustService(services.ctx).register_key(
+            args.file, args.branch, args.fingerprint, args.method, confirm_replace=args.replace
+        )
+    finally:
+        services.close()
+    if not args.json:
+        say(
+            _("Đã đăng ký khóa {key_id} cho đơn vị {branch}.").format(
+                key_id=row.key_id, branch=row.branch_code
+            )
+        )
+    return row
+
+
+def cmd_keys_revoke(args: argparse.Namespace, paths: AppPaths) -> Any:
+    services = open_store(args.db, paths)
+    _require_province(services)
+    try:
+        row = TrustService(services.ctx).revoke(args.branch, args.reason)
+    finally:
+        services.close()
+    if not args.json:
+        say(
+            _("Đã thu hồi khóa {key_id} của đơn vị {branch}.").format(
+                key_id=row.key_id, branch=row.branch_code
+            )
+        )
+    return row
+
+
+def cmd_keys_list(args: argparse.Namespace, paths: AppPaths) -> Any:
+    services = open_store(args.db, paths)
+    _require_province(services)
+    try:
+        rows = TrustService(services.ctx).list_keys()
+    finally:
+        services.close()
+    if not args.json:
+        for line in render_keys(rows):
+            say(line)
+    return {"keys": rows}
+
+
 def cmd_db_upgrade(args: argparse.Namespace, paths: AppPaths) -> Any:
     from .db.engine import store_url
     from .db.migrate import head_revision, upgrade_database
@@ -542,7 +638,9 @@ def build_parser(paths: AppPaths) -> argparse.ArgumentParser:
     p.add_argument("--number", default="", help=_("số văn bản, ví dụ 05"))
     p.set_defaults(handler=cmd_report)
 
-    p = sub.add_parser("completeness", parents=[common], help=_("cấp tỉnh: bảng theo dõi các xã đã nộp báo cáo"))
+    p = sub.add_parser(
+        "completeness", parents=[common], help=_("cấp tỉnh: bảng theo dõi các xã đã nộp báo cáo")
+    )
     _add_db(p, paths)
     p.add_argument("--period", required=True, help=_("kỳ báo cáo YYYY-MM"))
     p.add_argument("--out", type=Path, help=_("ghi bảng ra tệp .xlsx"))
@@ -572,6 +670,14 @@ def build_parser(paths: AppPaths) -> argparse.ArgumentParser:
     p.add_argument("--period", required=True, help=_("kỳ báo cáo YYYY-MM"))
     p.add_argument("--out", type=Path, required=True)
     p.set_defaults(handler=cmd_export)
+
+    p = sub.add_parser(
+        "import", parents=[common], help=_("cấp tỉnh: kiểm tra và nhập gói dữ liệu của các xã")
+    )
+    _add_db(p, paths)
+    p.add_argument("bundles", type=Path, nargs="+", metavar=_("GÓI"))
+    p.add_argument("--commit", action="store_true", help=_("ghi vào dữ liệu (mặc định chỉ chạy thử)"))
+    p.set_defaults(handler=cmd_import)
 
     p = sub.add_parser("verify", parents=[common], help=_("kiểm tra một gói dữ liệu (chữ ký, nội dung)"))
     p.add_argument("bundle", type=Path)
@@ -611,6 +717,24 @@ def build_parser(paths: AppPaths) -> argparse.ArgumentParser:
     _add_db(p, paths)
     p.add_argument("--out", type=Path, required=True)
     p.set_defaults(handler=cmd_keys_export)
+    p = keys_sub.add_parser("register", parents=[common], help=_("cấp tỉnh: đăng ký khóa của một xã"))
+    _add_db(p, paths)
+    p.add_argument("file", type=Path, help=_("tệp đăng ký khóa của xã"))
+    p.add_argument("--branch", required=True, help=_("mã đơn vị của xã"))
+    p.add_argument("--fingerprint", required=True, help=_("mã vân tay trên biểu mẫu có chữ ký"))
+    p.add_argument(
+        "--method", default="paper form", choices=("paper form", "phone"), help=_("cách đối chiếu")
+    )
+    p.add_argument("--replace", action="store_true", help=_("thay khóa đang dùng (đã xác minh với xã)"))
+    p.set_defaults(handler=cmd_keys_register)
+    p = keys_sub.add_parser("revoke", parents=[common], help=_("cấp tỉnh: thu hồi khóa của một xã"))
+    _add_db(p, paths)
+    p.add_argument("--branch", required=True)
+    p.add_argument("--reason", required=True)
+    p.set_defaults(handler=cmd_keys_revoke)
+    p = keys_sub.add_parser("list", parents=[common], help=_("cấp tỉnh: danh sách khóa đã đăng ký"))
+    _add_db(p, paths)
+    p.set_defaults(handler=cmd_keys_list)
     p = keys_sub.add_parser(
         "create", parents=[common], help=_("tạo khóa ký (mật khẩu từ REDCROSS_PASSPHRASE)")
     )

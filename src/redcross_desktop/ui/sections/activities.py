@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -32,12 +31,13 @@ from ...services.activities import ActivityQuery, ActivityRow, ActivityTotals, T
 from ...services.container import Services
 from ..dialogs.activity_dialogs import COUNT_LABELS, ActivityDialog, CaseStatusDialog, TracingDialog
 from ..models.lazy_table import RIGHT, Column
-from ..style import muted_label, set_primary, title_label
+from ..style import muted_label, set_primary
 from ..tasks import Op, Runner
-from ..widgets.excel_export import ExcelExport, ask_path
-from ..widgets.history_dialog import HistoryDialog
+from ..widgets.excel_export import export_view
+from ..widgets.history_dialog import HistoryDialog, open_history
 from ..widgets.period_filter import PeriodFilter
 from ..widgets.record_table import RecordTable
+from ._record_section import RecordActions, TabbedSection, ask_to_delete
 
 SEARCH_DELAY_MS = 250
 
@@ -112,7 +112,7 @@ def totals_text(totals: dict[str, ActivityTotals]) -> str:
     return "\n".join(lines)
 
 
-class ActivitiesTab(QWidget):
+class ActivitiesTab(RecordActions[ActivityRow], QWidget):
     def __init__(self, services: Services, runner: Runner) -> None:
         super().__init__()
         self._services = services
@@ -199,24 +199,6 @@ class ActivitiesTab(QWidget):
     def _on_search_text_changed(self, _text: str) -> None:
         self._timer.start()
 
-    def _on_selection_changed(self, *_args: object) -> None:
-        chosen = self.table.current() is not None
-        for button in (self.edit_button, self.delete_button, self.history_button):
-            button.setEnabled(chosen)
-
-    def _on_add_button_clicked(self) -> None:
-        self.open_dialog(None)
-
-    def _on_edit_button_clicked(self) -> None:
-        row = self.table.current()
-        if row is not None:
-            self.open_dialog(row)
-
-    def _on_table_activated(self, index: QModelIndex) -> None:
-        row = self.table.model_.row_at(index.row())
-        if row is not None:
-            self.open_dialog(row)
-
     def open_dialog(self, row: ActivityRow | None) -> ActivityDialog:
         kind = self.type.currentData() if row is None else None
         self.dialog = ActivityDialog(self._services, self._runner, row, self, kind=kind)
@@ -233,23 +215,14 @@ class ActivitiesTab(QWidget):
         row = self.table.current()
         if row is None:
             return
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
+        activities, activity_id = self._services.activities, row.id
+        self.confirm = ask_to_delete(
+            self,
             _("Xóa hoạt động"),
             _("Xóa hoạt động “{title}” ngày {day}?").format(title=row.title, day=format_date(row.start_date)),
-            QMessageBox.StandardButton.NoButton,
-            self,
+            _("Chỉ xóa khi ghi nhầm. Việc xóa được ghi vào nhật ký thay đổi."),
+            lambda: self._write(lambda: activities.delete(activity_id)),
         )
-        box.setInformativeText(_("Chỉ xóa khi ghi nhầm. Việc xóa được ghi vào nhật ký thay đổi."))
-        delete = box.addButton(_("Xóa"), QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton(_("Bỏ qua"), QMessageBox.ButtonRole.RejectRole)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        activities, activity_id = self._services.activities, row.id
-        box.buttonClicked.connect(
-            lambda clicked: self._write(lambda: activities.delete(activity_id)) if clicked is delete else None
-        )
-        self.confirm = box
-        box.open()
 
     def _write(self, work: Callable[[], object]) -> None:
         Op(self, lambda _p: work(), writes=True).success(lambda _r: self.refresh()).run(self._runner)
@@ -258,7 +231,7 @@ class ActivitiesTab(QWidget):
         row = self.table.current()
         if row is None:
             return
-        self.history = HistoryDialog(
+        self.history = open_history(
             self._services,
             "activities",
             row.uuid,
@@ -267,15 +240,16 @@ class ActivitiesTab(QWidget):
             self,
             formatters={"type": _type_value},
         )
-        self.history.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.history.open()
 
     def _on_export_button_clicked(self) -> None:
-        path = ask_path(self, _("hoat-dong.xlsx"))
-        if path is not None:
-            ExcelExport(self, self.table.model_, _("Danh sách hoạt động"), money_columns=(4,)).run(
-                self._runner, path
-            )
+        export_view(
+            self,
+            self._runner,
+            self.table.model_,
+            _("hoat-dong.xlsx"),
+            _("Danh sách hoạt động"),
+            money_columns=(4,),
+        )
 
 
 class TracingTab(QWidget):
@@ -379,30 +353,13 @@ class TracingTab(QWidget):
             self.table.select_id(row.id)
 
 
-class ActivitiesSection(QWidget):
+class ActivitiesSection(TabbedSection):
     def __init__(self, services: Services, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.activities = ActivitiesTab(services, runner)
         self.tracing = TracingTab(services, runner)
-        self.tabs = QTabWidget()
-        self.tabs.addTab(self.activities, _("Hoạt động"))
-        self.tabs.addTab(self.tracing, _("Tìm kiếm thân nhân"))
-        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 16)
-        layout.setSpacing(10)
-        layout.addWidget(title_label(_("Hoạt động")))
-        layout.addWidget(self.tabs, 1)
-
-    def focus_search(self) -> bool:
-        self.tabs.setCurrentWidget(self.activities)
-        self.activities.search.setFocus()
-        self.activities.search.selectAll()
-        return True
-
-    def _on_tabs_current_changed(self, _index: int) -> None:
-        page = self.tabs.currentWidget()
-        if page is self.activities:
-            self.activities.refresh()
-        elif page is self.tracing:
-            self.tracing.refresh()
+        self._build(
+            _("Hoạt động"),
+            ((self.activities, _("Hoạt động")), (self.tracing, _("Tìm kiếm thân nhân"))),
+            self.activities.search,
+        )

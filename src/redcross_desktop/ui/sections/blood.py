@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import date
 from functools import partial
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -41,14 +40,14 @@ from ...services.blood import (
 from ...services.container import Services
 from ..dialogs.blood_dialogs import DonationDialog, DriveDialog
 from ..models.lazy_table import RIGHT, Column
-from ..qt_i18n import translate_buttons
-from ..style import muted_label, set_primary, title_label
+from ..style import muted_label, set_primary
 from ..tasks import Op, Runner
 from ..widgets.date_edit import DateEdit
-from ..widgets.excel_export import ExcelExport, ask_path
-from ..widgets.history_dialog import HistoryDialog
+from ..widgets.excel_export import export_view
+from ..widgets.history_dialog import HistoryDialog, open_history
 from ..widgets.period_filter import PeriodFilter
 from ..widgets.record_table import RecordTable
+from ._record_section import RecordActions, TabbedSection, ask_to_delete, show_notice
 
 SEARCH_DELAY_MS = 250
 YEARS_SHOWN = 6
@@ -161,36 +160,24 @@ class _Page(QWidget):
         self.dialog: QWidget | None = None
 
     def notify(self, title: str, text: str, details: list[str]) -> None:
-        self.notice = QMessageBox(
-            QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok, self
-        )
-        if details:
-            self.notice.setInformativeText("\n".join(f"• {line}" for line in details))
-        translate_buttons(self.notice)
-        self.notice.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.notice.open()
+        self.notice = show_notice(self, title, text, details)
 
     def ask_delete(self, question: str, informative: str, then: Callable[[], object]) -> None:
-        box = QMessageBox(
-            QMessageBox.Icon.Question, _("Xóa"), question, QMessageBox.StandardButton.NoButton, self
-        )
-        box.setInformativeText(informative)
-        delete = box.addButton(_("Xóa"), QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton(_("Bỏ qua"), QMessageBox.ButtonRole.RejectRole)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.buttonClicked.connect(lambda clicked: then() if clicked is delete else None)
-        self.confirm = box
-        box.open()
+        self.confirm = ask_to_delete(self, _("Xóa"), question, informative, then)
 
     def show_history(self, table: str, uuid: str, title: str, labels: dict[str, str]) -> None:
-        self.history = HistoryDialog(
+        self.history = open_history(
             self._services, table, uuid, title, labels, self, formatters={"kind": _kind_value}
         )
-        self.history.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.history.open()
+
+    def _write(self, work: Callable[[], object]) -> None:
+        Op(self, lambda _p: work(), writes=True).success(lambda _r: self.refresh()).run(self._runner)
+
+    def refresh(self) -> None:
+        raise NotImplementedError
 
 
-class DrivesTab(_Page):
+class DrivesTab(RecordActions[DriveRow], _Page):
     def __init__(self, services: Services, runner: Runner) -> None:
         super().__init__(services, runner)
         self.year = QComboBox()
@@ -260,24 +247,6 @@ class DrivesTab(_Page):
     def _on_year_current_index_changed(self, _index: int) -> None:
         self.refresh()
 
-    def _on_selection_changed(self, *_args: object) -> None:
-        chosen = self.table.current() is not None
-        for button in (self.edit_button, self.delete_button, self.history_button):
-            button.setEnabled(chosen)
-
-    def _on_add_button_clicked(self) -> None:
-        self.open_dialog(None)
-
-    def _on_edit_button_clicked(self) -> None:
-        drive = self.table.current()
-        if drive is not None:
-            self.open_dialog(drive)
-
-    def _on_table_activated(self, index: QModelIndex) -> None:
-        drive = self.table.model_.row_at(index.row())
-        if drive is not None:
-            self.open_dialog(drive)
-
     def open_dialog(self, drive: DriveRow | None) -> DriveDialog:
         dialog = DriveDialog(self._services, self._runner, drive, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -307,9 +276,6 @@ class DrivesTab(_Page):
             partial(self._write, lambda: blood.delete_drive(drive.id)),
         )
 
-    def _write(self, work: Callable[[], object]) -> None:
-        Op(self, lambda _p: work(), writes=True).success(lambda _r: self.refresh()).run(self._runner)
-
     def _on_history_button_clicked(self) -> None:
         drive = self.table.current()
         if drive is not None:
@@ -319,7 +285,7 @@ class DrivesTab(_Page):
             self.show_history("blood_drives", drive.uuid, title, DRIVE_HISTORY)
 
 
-class DonationsTab(_Page):
+class DonationsTab(RecordActions[DonationListRow], _Page):
     def __init__(self, services: Services, runner: Runner) -> None:
         super().__init__(services, runner)
         self.period = PeriodFilter()
@@ -382,24 +348,6 @@ class DonationsTab(_Page):
     def _on_search_text_changed(self, _text: str) -> None:
         self._timer.start()
 
-    def _on_selection_changed(self, *_args: object) -> None:
-        chosen = self.table.current() is not None
-        for button in (self.edit_button, self.delete_button, self.history_button):
-            button.setEnabled(chosen)
-
-    def _on_add_button_clicked(self) -> None:
-        self.open_dialog(None)
-
-    def _on_edit_button_clicked(self) -> None:
-        row = self.table.current()
-        if row is not None:
-            self.open_dialog(row)
-
-    def _on_table_activated(self, index: QModelIndex) -> None:
-        row = self.table.model_.row_at(index.row())
-        if row is not None:
-            self.open_dialog(row)
-
     def open_dialog(self, row: DonationListRow | None) -> DonationDialog:
         dialog = DonationDialog(self._services, self._runner, row.donation if row else None, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -436,9 +384,6 @@ class DonationsTab(_Page):
             _("Chỉ xóa khi ghi nhầm. Việc xóa được ghi vào nhật ký thay đổi."),
             partial(self._write, lambda: blood.delete_donation(row.id)),
         )
-
-    def _write(self, work: Callable[[], object]) -> None:
-        Op(self, lambda _p: work(), writes=True).success(lambda _r: self.refresh()).run(self._runner)
 
     def _on_history_button_clicked(self) -> None:
         row = self.table.current()
@@ -502,9 +447,13 @@ class EligibleTab(_Page):
         self.summary.setText(text)
 
     def _on_export_button_clicked(self) -> None:
-        path = ask_path(self, _("du-dieu-kien-hien-mau.xlsx"))
-        if path is not None:
-            ExcelExport(self, self.table.model_, _("Người đủ điều kiện hiến máu")).run(self._runner, path)
+        export_view(
+            self,
+            self._runner,
+            self.table.model_,
+            _("du-dieu-kien-hien-mau.xlsx"),
+            _("Người đủ điều kiện hiến máu"),
+        )
 
 
 class HonoursTab(_Page):
@@ -536,38 +485,29 @@ class HonoursTab(_Page):
         )
 
     def _on_export_button_clicked(self) -> None:
-        path = ask_path(self, _("ton-vinh-hien-mau.xlsx"))
-        if path is not None:
-            ExcelExport(self, self.table.model_, _("Người hiến máu đạt mốc tôn vinh")).run(self._runner, path)
+        export_view(
+            self,
+            self._runner,
+            self.table.model_,
+            _("ton-vinh-hien-mau.xlsx"),
+            _("Người hiến máu đạt mốc tôn vinh"),
+        )
 
 
-class BloodSection(QWidget):
+class BloodSection(TabbedSection):
     def __init__(self, services: Services, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.drives = DrivesTab(services, runner)
         self.donations = DonationsTab(services, runner)
         self.eligible = EligibleTab(services, runner)
         self.honours = HonoursTab(services, runner)
-        self.tabs = QTabWidget()
-        self.tabs.addTab(self.drives, _("Đợt hiến máu"))
-        self.tabs.addTab(self.donations, _("Người hiến máu"))
-        self.tabs.addTab(self.eligible, _("Đủ điều kiện hiến"))
-        self.tabs.addTab(self.honours, _("Đạt mốc tôn vinh"))
-        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 16)
-        layout.setSpacing(10)
-        layout.addWidget(title_label(_("Hiến máu")))
-        layout.addWidget(self.tabs, 1)
-
-    def focus_search(self) -> bool:
-        self.tabs.setCurrentWidget(self.donations)
-        self.donations.search.setFocus()
-        self.donations.search.selectAll()
-        return True
-
-    def _on_tabs_current_changed(self, _index: int) -> None:
-        page = self.tabs.currentWidget()
-        refresh = getattr(page, "refresh", None)
-        if callable(refresh):
-            refresh()
+        self._build(
+            _("Hiến máu"),
+            (
+                (self.drives, _("Đợt hiến máu")),
+                (self.donations, _("Người hiến máu")),
+                (self.eligible, _("Đủ điều kiện hiến")),
+                (self.honours, _("Đạt mốc tôn vinh")),
+            ),
+            self.donations.search,
+        )

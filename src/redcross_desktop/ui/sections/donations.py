@@ -15,10 +15,8 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -42,9 +40,10 @@ from ..qt_i18n import translate_buttons
 from ..style import muted_label, set_primary, title_label
 from ..tasks import Op, Runner
 from ..widgets.excel_export import ExcelExport, ask_path
-from ..widgets.history_dialog import HistoryDialog, plain_value
+from ..widgets.history_dialog import HistoryDialog, open_history, plain_value
 from ..widgets.period_filter import PeriodFilter
 from ..widgets.reason_dialog import ReasonDialog
+from ..widgets.record_table import style_record_view
 
 SEARCH_DELAY_MS = 250
 VOID_COLOUR = QColor("#8A8A8A")
@@ -181,19 +180,7 @@ class DonationsSection(QWidget):
         self.model = ReceiptModel(self.source, COLUMNS, parent=self)
         self.table = QTableView()
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 12)
-        horizontal = self.table.horizontalHeader()
-        horizontal.setStretchLastSection(True)
-        horizontal.setHighlightSections(False)
-        for column, width in enumerate(COLUMN_WIDTHS):
-            self.table.setColumnWidth(column, width)
+        style_record_view(self.table, COLUMN_WIDTHS, self.fontMetrics().height() + 12)
 
         self.edit_button = QPushButton(_("Xem, sửa…"))
         self.edit_button.setToolTip(_("Mở biên nhận đang chọn (Enter hoặc nhấp đúp)"))
@@ -437,7 +424,7 @@ class DonationsSection(QWidget):
         row = self.current()
         if row is None:
             return
-        self.history = HistoryDialog(
+        self.history = open_history(
             self._services,
             "donations",
             row.uuid,
@@ -452,8 +439,6 @@ class DonationsSection(QWidget):
                 "campaign_id": self._campaign_name,
             },
         )
-        self.history.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.history.open()
 
     def _person_name(self, value: object) -> str:
         if not isinstance(value, int):

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -34,14 +33,14 @@ from ...services.container import Services
 from ...services.members import VOLUNTEER, DuesRow, MemberQuery, MembershipRow, SavedDues, SavedMembership
 from ..dialogs.member_dialogs import DuesDialog, EnrolDialog, HoursDialog, LeaveDialog
 from ..models.lazy_table import CENTER, RIGHT, Column
-from ..qt_i18n import translate_buttons
-from ..style import muted_label, set_primary, title_label
+from ..style import muted_label, set_primary
 from ..tasks import Runner
 from ..widgets.date_edit import DateEdit
-from ..widgets.excel_export import ExcelExport, ask_path
-from ..widgets.history_dialog import HistoryDialog
+from ..widgets.excel_export import export_view
+from ..widgets.history_dialog import HistoryDialog, open_history
 from ..widgets.period_filter import PeriodFilter
 from ..widgets.record_table import RecordTable
+from ._record_section import RecordActions, TabbedSection, show_notice
 
 SEARCH_DELAY_MS = 250
 
@@ -121,14 +120,7 @@ class _Tab(QWidget):
         self.notice: QMessageBox | None = None
 
     def notify(self, text: str, details: tuple[str, ...]) -> None:
-        self.notice = QMessageBox(
-            QMessageBox.Icon.Information, _("Đã lưu"), text, QMessageBox.StandardButton.Ok, self
-        )
-        if details:
-            self.notice.setInformativeText("\n".join(f"• {line}" for line in details))
-        translate_buttons(self.notice)
-        self.notice.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.notice.open()
+        self.notice = show_notice(self, _("Đã lưu"), text, details)
 
     def show_dialog(self, dialog: QWidget) -> None:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -136,7 +128,7 @@ class _Tab(QWidget):
         dialog.open()  # type: ignore[attr-defined]
 
 
-class MembersTab(_Tab):
+class MembersTab(RecordActions[MembershipRow], _Tab):
     def __init__(self, services: Services, runner: Runner) -> None:
         super().__init__(services, runner)
         self.history: HistoryDialog | None = None
@@ -248,18 +240,8 @@ class MembersTab(_Tab):
         self.history_button.setEnabled(row is not None)
         self.leave_button.setEnabled(row is not None and row.left_on is None)
 
-    def _on_add_button_clicked(self) -> None:
-        self.open_enrol(None)
-
-    def _on_edit_button_clicked(self) -> None:
-        row = self.table.current()
-        if row is not None:
-            self.open_enrol(row)
-
-    def _on_table_activated(self, index: QModelIndex) -> None:
-        row = self.table.model_.row_at(index.row())
-        if row is not None:
-            self.open_enrol(row)
+    def open_dialog(self, row: MembershipRow | None) -> EnrolDialog:
+        return self.open_enrol(row)
 
     def open_enrol(self, row: MembershipRow | None) -> EnrolDialog:
         dialog = EnrolDialog(self._services, self._runner, row, self)
@@ -292,7 +274,7 @@ class MembersTab(_Tab):
         row = self.table.current()
         if row is None:
             return
-        self.history = HistoryDialog(
+        self.history = open_history(
             self._services,
             "memberships",
             row.uuid,
@@ -301,15 +283,15 @@ class MembersTab(_Tab):
             self,
             formatters={"category": _category_value, "volunteer_rank": _rank_value},
         )
-        self.history.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.history.open()
 
     def _on_export_button_clicked(self) -> None:
-        path = ask_path(self, _("hoi-vien.xlsx"))
-        if path is not None:
-            ExcelExport(self, self.table.model_, _("Danh sách hội viên, tình nguyện viên")).run(
-                self._runner, path
-            )
+        export_view(
+            self,
+            self._runner,
+            self.table.model_,
+            _("hoi-vien.xlsx"),
+            _("Danh sách hội viên, tình nguyện viên"),
+        )
 
 
 class DuesTab(_Tab):
@@ -511,40 +493,29 @@ class HoursTab(_Tab):
         self.refresh()
 
     def _on_export_button_clicked(self) -> None:
-        path = ask_path(self, _("gio-tinh-nguyen.xlsx"))
-        if path is not None:
-            ExcelExport(self, self.table.model_, _("Giờ tình nguyện"), footer=[self.summary.text()]).run(
-                self._runner, path
-            )
+        export_view(
+            self,
+            self._runner,
+            self.table.model_,
+            _("gio-tinh-nguyen.xlsx"),
+            _("Giờ tình nguyện"),
+            footer=[self.summary.text()],
+        )
 
 
-class MembersSection(QWidget):
+class MembersSection(TabbedSection):
     def __init__(self, services: Services, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.members = MembersTab(services, runner)
         self.dues = DuesTab(services, runner)
         self.hours = HoursTab(services, runner)
-        self.tabs = QTabWidget()
-        self.tabs.addTab(self.members, _("Danh sách"))
-        self.tabs.addTab(self.dues, _("Hội phí"))
-        self.tabs.addTab(self.hours, _("Giờ tình nguyện"))
-        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 16)
-        layout.setSpacing(10)
-        layout.addWidget(title_label(_("Hội viên & TNV")))
-        layout.addWidget(self.tabs, 1)
+        self._build(
+            _("Hội viên & TNV"),
+            ((self.members, _("Danh sách")), (self.dues, _("Hội phí")), (self.hours, _("Giờ tình nguyện"))),
+            self.members.search,
+        )
 
-    def focus_search(self) -> bool:
-        self.tabs.setCurrentWidget(self.members)
-        self.members.search.setFocus()
-        self.members.search.selectAll()
-        return True
-
-    def _on_tabs_current_changed(self, _index: int) -> None:
-        page = self.tabs.currentWidget()
-        if page is self.members:
+    def _on_tabs_current_changed(self, index: int) -> None:
+        if self.tabs.currentWidget() is self.members:
             self.members.reload_sub_units()
-        refresh = getattr(page, "refresh", None)
-        if callable(refresh):
-            refresh()
+        super()._on_tabs_current_changed(index)

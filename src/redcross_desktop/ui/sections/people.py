@@ -16,13 +16,11 @@ from functools import partial
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -43,6 +41,7 @@ from ..qt_i18n import translate_buttons
 from ..style import muted_label, set_primary, title_label
 from ..tasks import Op, Runner
 from ..widgets.lazy_navigation import LazyNavigation
+from ..widgets.record_table import style_record_view
 
 SEARCH_DELAY_MS = 250  # long enough not to query on every keystroke of a fast typist
 SEARCH_LIMIT = 200
@@ -435,21 +434,11 @@ class PeopleSection(QWidget):
         self.model = LazyTableModel(services.people, COLUMNS, parent=self)
         self.table = QTableView()
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 12)
-        horizontal = self.table.horizontalHeader()
-        horizontal.setStretchLastSection(True)
-        horizontal.setHighlightSections(False)
-        for column, width in enumerate(COLUMN_WIDTHS):
-            self.table.setColumnWidth(column, width)
+        style_record_view(self.table, COLUMN_WIDTHS, self.fontMetrics().height() + 12)
         self.table.activated.connect(self._on_table_activated)
-        self.navigation = LazyNavigation(self.table, self.model)  # Ctrl+End: the last of a million names at once
+        self.navigation = LazyNavigation(
+            self.table, self.model
+        )  # Ctrl+End: the last of a million names at once
 
         self.empty = QLabel()
         self.empty.setWordWrap(True)

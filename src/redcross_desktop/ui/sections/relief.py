@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -30,13 +29,13 @@ from ...services.container import Services
 from ...services.relief import ReliefQuery, ReliefRow, ReliefTotals, SavedRelief
 from ..dialogs.relief_dialog import ReliefDialog
 from ..models.lazy_table import RIGHT, Column
-from ..qt_i18n import translate_buttons
-from ..style import muted_label, set_primary, title_label
+from ..style import muted_label, set_primary
 from ..tasks import Op, Runner
-from ..widgets.excel_export import ExcelExport, ask_path
-from ..widgets.history_dialog import HistoryDialog
+from ..widgets.excel_export import export_view
+from ..widgets.history_dialog import HistoryDialog, open_history
 from ..widgets.period_filter import PeriodFilter
 from ..widgets.record_table import RecordTable
+from ._record_section import RecordActions, TabbedSection, ask_to_delete, show_notice
 from .distributions import DistributionTab
 
 SEARCH_DELAY_MS = 250
@@ -114,7 +113,7 @@ def totals_text(totals: ReliefTotals) -> str:
     )
 
 
-class ReliefListTab(QWidget):
+class ReliefListTab(RecordActions[ReliefRow], QWidget):
     """The relief records of the chosen period, programme and kind, newest first."""
 
     def __init__(self, services: Services, runner: Runner, parent: QWidget | None = None) -> None:
@@ -243,25 +242,7 @@ class ReliefListTab(QWidget):
         self.empty.setVisible(not rows)
         self._on_selection_changed()
 
-    def _on_selection_changed(self, *_args: object) -> None:
-        chosen = self.table.current() is not None
-        for button in (self.edit_button, self.delete_button, self.history_button):
-            button.setEnabled(chosen)
-
     # ---- add, edit, delete ------------------------------------------------------------------
-
-    def _on_add_button_clicked(self) -> None:
-        self.open_dialog(None)
-
-    def _on_edit_button_clicked(self) -> None:
-        row = self.table.current()
-        if row is not None:
-            self.open_dialog(row)
-
-    def _on_table_activated(self, index: QModelIndex) -> None:
-        row = self.table.model_.row_at(index.row())
-        if row is not None:
-            self.open_dialog(row)
 
     def open_dialog(self, row: ReliefRow | None) -> ReliefDialog:
         self.dialog = ReliefDialog(self._services, self._runner, row, self)
@@ -275,49 +256,39 @@ class ReliefListTab(QWidget):
         self.refresh()
         self.table.select_id(saved.row.id)
         if saved.warnings:
-            self.notice = QMessageBox(
-                QMessageBox.Icon.Information,
+            self.notice = show_notice(
+                self,
                 _("Đã lưu"),
                 _("Đã lưu lần hỗ trợ cho {who}. Xin lưu ý:").format(who=_beneficiary(saved.row)),
-                QMessageBox.StandardButton.Ok,
-                self,
+                saved.warnings,
             )
-            self.notice.setInformativeText("\n".join(f"• {warning}" for warning in saved.warnings))
-            translate_buttons(self.notice)
-            self.notice.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            self.notice.open()
 
     def _on_delete_button_clicked(self) -> None:
         row = self.table.current()
         if row is None:
             return
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            _("Xóa lần hỗ trợ"),
-            _("Xóa lần hỗ trợ ngày {day} cho {who}?").format(
-                day=format_date(row.given_on), who=_beneficiary(row)
-            ),
-            QMessageBox.StandardButton.NoButton,
-            self,
-        )
         informative = _("Chỉ xóa khi ghi nhầm. Việc xóa được ghi vào nhật ký thay đổi.")
         if row.items:
             informative = (
                 _("Hiện vật đã cấp ({goods}) sẽ được nhập lại kho. ").format(goods=_goods(row)) + informative
             )
-        box.setInformativeText(informative)
-        delete = box.addButton(_("Xóa"), QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton(_("Bỏ qua"), QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(QMessageBox.StandardButton.NoButton)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.buttonClicked.connect(partial(self._on_confirm_clicked, delete, row.id))
+        box = ask_to_delete(
+            self,
+            _("Xóa lần hỗ trợ"),
+            _("Xóa lần hỗ trợ ngày {day} cho {who}?").format(
+                day=format_date(row.given_on), who=_beneficiary(row)
+            ),
+            informative,
+            partial(self._delete, row.id),
+            no_default=True,
+        )
+        box.buttonClicked.connect(self._on_confirm_clicked)
         self.confirm = box
-        box.open()
 
-    def _on_confirm_clicked(self, delete: QPushButton, relief_id: int, clicked: object) -> None:
+    def _on_confirm_clicked(self, _clicked: object) -> None:
         self.confirm = None
-        if clicked is not delete:
-            return
+
+    def _delete(self, relief_id: int) -> None:
         relief = self._services.relief
         Op(self, lambda _p: relief.delete(relief_id), writes=True).success(
             lambda _none: self._after_delete()
@@ -334,7 +305,7 @@ class ReliefListTab(QWidget):
         title = _("Lần hỗ trợ ngày {day} cho {who}").format(
             day=format_date(row.given_on), who=_beneficiary(row)
         )
-        self.history = HistoryDialog(
+        self.history = open_history(
             self._services,
             "relief_records",
             row.uuid,
@@ -343,46 +314,29 @@ class ReliefListTab(QWidget):
             self,
             formatters=HISTORY_FORMATTERS,
         )
-        self.history.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.history.open()
 
     def _on_export_button_clicked(self) -> None:
-        path = ask_path(self, _("ho-tro.xlsx"))
-        if path is None:
-            return
-        footer = [self.summary.text()]
-        ExcelExport(
-            self, self.table.model_, _("Danh sách hỗ trợ"), money_columns=MONEY_COLUMNS, footer=footer
-        ).run(self._runner, path)
+        export_view(
+            self,
+            self._runner,
+            self.table.model_,
+            _("ho-tro.xlsx"),
+            _("Danh sách hỗ trợ"),
+            money_columns=MONEY_COLUMNS,
+            footer=[self.summary.text()],
+        )
 
 
-class ReliefSection(QWidget):
+class ReliefSection(TabbedSection):
     """Two tabs: the relief given, and the distribution lists."""
 
     def __init__(self, services: Services, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.relief = ReliefListTab(services, runner)
         self.distributions = DistributionTab(services, runner)
-        self.tabs = QTabWidget()
-        self.tabs.addTab(self.relief, _("Hỗ trợ đã cấp"))
-        self.tabs.addTab(self.distributions, _("Danh sách cấp phát"))
-        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+        self._build(
+            _("Cứu trợ / hỗ trợ"),
+            ((self.relief, _("Hỗ trợ đã cấp")), (self.distributions, _("Danh sách cấp phát"))),
+            self.relief.search,
+        )
         self.distributions.reconciled.connect(self.relief.refresh)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 16)
-        layout.setSpacing(10)
-        layout.addWidget(title_label(_("Cứu trợ / hỗ trợ")))
-        layout.addWidget(self.tabs, 1)
-
-    def focus_search(self) -> bool:
-        self.tabs.setCurrentWidget(self.relief)
-        self.relief.search.setFocus()
-        self.relief.search.selectAll()
-        return True
-
-    def _on_tabs_current_changed(self, _index: int) -> None:
-        page = self.tabs.currentWidget()
-        if page is self.relief:
-            self.relief.refresh()
-        elif page is self.distributions:
-            self.distributions.refresh()

@@ -146,3 +146,19 @@ class ExcelExport:
         if on_done is not None:
             op.success(on_done)
         return op.run(runner)
+
+
+def export_view(
+    parent: QWidget,
+    runner: Runner,
+    model: QAbstractItemModel,
+    suggested_name: str,
+    title: str,
+    *,
+    money_columns: Collection[int] = (),
+    footer: Sequence[str] = (),
+) -> None:
+    """The "Xuất Excel" button: asks where to save, then exports the model's current view."""
+    path = ask_path(parent, suggested_name)
+    if path is not None:
+        ExcelExport(parent, model, title, money_columns=money_columns, footer=footer).run(runner, path)

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Mapping
 from datetime import date
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -128,3 +129,20 @@ class HistoryDialog(QDialog):
         if not self.rows:
             layout.addWidget(muted_label(_("Chưa có thay đổi nào được ghi lại cho bản ghi này.")))
         layout.addWidget(buttons)
+
+
+def open_history(
+    services: Services,
+    table_name: str,
+    record_uuid: str,
+    title: str,
+    labels: Mapping[str, str],
+    parent: QWidget,
+    *,
+    formatters: Mapping[str, Formatter] | None = None,
+) -> HistoryDialog:
+    """Opens a record's history window, freed when closed; the caller keeps the returned dialog."""
+    dialog = HistoryDialog(services, table_name, record_uuid, title, labels, parent, formatters=formatters)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    return dialog

@@ -34,6 +34,23 @@ class NoPages:
         return {}
 
 
+def style_record_view(view: QTableView, widths: Sequence[int], row_height: int) -> None:
+    """The look of every record list: whole rows, one at a time, read-only, fixed row height."""
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.verticalHeader().hide()
+    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    view.verticalHeader().setDefaultSectionSize(row_height)
+    horizontal = view.horizontalHeader()
+    horizontal.setStretchLastSection(True)
+    horizontal.setHighlightSections(False)
+    for column, width in enumerate(widths):
+        view.setColumnWidth(column, width)
+
+
 class RecordTable(QTableView, Generic[R]):
     """`model` holds the rows; `current()` is the selected row DTO or None."""
 
@@ -51,19 +68,7 @@ class RecordTable(QTableView, Generic[R]):
         else:
             self.model_ = LazyTableModel(NoPages(), columns, row_id=row_id, parent=self)
         self.setModel(self.model_)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setAlternatingRowColors(True)
-        self.setWordWrap(False)
-        self.verticalHeader().hide()
-        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 12)
-        horizontal = self.horizontalHeader()
-        horizontal.setStretchLastSection(True)
-        horizontal.setHighlightSections(False)
-        for column, width in enumerate(widths):
-            self.setColumnWidth(column, width)
+        style_record_view(self, widths, self.fontMetrics().height() + 12)
 
     def set_rows(self, rows: Sequence[R], *, keep_selection: bool = True) -> None:
         """Shows `rows`, keeping the selected record selected when it is still there."""

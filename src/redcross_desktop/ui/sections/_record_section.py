@@ -7,8 +7,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Generic, TypeVar
 
-from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QLineEdit, QMessageBox, QPushButton, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ...core.i18n import _
 from ..qt_i18n import translate_buttons
@@ -16,6 +25,37 @@ from ..style import title_label
 from ..widgets.record_table import RecordTable
 
 R = TypeVar("R")
+
+SEARCH_DELAY_MS = 250
+
+
+def button_row(leading: Iterable[QWidget], trailing: Iterable[QWidget] = ()) -> QHBoxLayout:
+    """A row above a list: `leading` on the left, `trailing` (export…) pushed to the right."""
+    row = QHBoxLayout()
+    for widget in leading:
+        row.addWidget(widget)
+    row.addStretch(1)
+    for widget in trailing:
+        row.addWidget(widget)
+    return row
+
+
+def search_field(placeholder: str) -> QLineEdit:
+    search = QLineEdit()
+    search.setPlaceholderText(placeholder)
+    search.setClearButtonEnabled(True)
+    return search
+
+
+def debounced_search(parent: QWidget, search: QLineEdit, refresh: Callable[[], None]) -> QTimer:
+    """Typing refreshes once it pauses; Enter refreshes at once. `refresh` should stop the timer."""
+    timer = QTimer(parent)
+    timer.setSingleShot(True)
+    timer.setInterval(SEARCH_DELAY_MS)
+    timer.timeout.connect(refresh)
+    search.textChanged.connect(lambda _text: timer.start())  # restarting it is the debounce
+    search.returnPressed.connect(refresh)
+    return timer
 
 
 class TabbedSection(QWidget):
@@ -55,11 +95,26 @@ class RecordActions(Generic[R]):
     record with `open_dialog(row)` (None for a new one)."""
 
     table: RecordTable[R]
+    add_button: QPushButton
     edit_button: QPushButton
     delete_button: QPushButton
     history_button: QPushButton
 
     def open_dialog(self, row: R | None) -> object:
+        raise NotImplementedError
+
+    def _connect_record_actions(self) -> None:
+        """Add, edit, history; Enter or a double click opens the row; the buttons follow the
+        selection; Ctrl+N adds. Other buttons (delete, export…) the tab connects itself."""
+        self.add_button.clicked.connect(self._on_add_button_clicked)
+        self.edit_button.clicked.connect(self._on_edit_button_clicked)
+        self.history_button.clicked.connect(self._on_history_button_clicked)
+        self.table.activated.connect(self._on_table_activated)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        # A button's shortcut works only while the button is shown: in this tab of this section.
+        self.add_button.setShortcut(QKeySequence(QKeySequence.StandardKey.New))
+
+    def _on_history_button_clicked(self) -> None:
         raise NotImplementedError
 
     def row_buttons(self) -> tuple[QPushButton, ...]:

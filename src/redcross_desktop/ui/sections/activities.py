@@ -11,13 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QPushButton,
     QVBoxLayout,
@@ -34,12 +33,17 @@ from ..models.lazy_table import RIGHT, Column
 from ..style import muted_label, set_primary
 from ..tasks import Op, Runner
 from ..widgets.excel_export import export_view
-from ..widgets.history_dialog import HistoryDialog, open_history
+from ..widgets.history_dialog import HistoryDialog, code_label, open_history
 from ..widgets.period_filter import PeriodFilter
 from ..widgets.record_table import RecordTable
-from ._record_section import RecordActions, TabbedSection, ask_to_delete
-
-SEARCH_DELAY_MS = 250
+from ._record_section import (
+    RecordActions,
+    TabbedSection,
+    ask_to_delete,
+    button_row,
+    debounced_search,
+    search_field,
+)
 
 
 def _counts(row: ActivityRow) -> str:
@@ -91,10 +95,6 @@ ACTIVITY_HISTORY = {
 }
 
 
-def _type_value(value: object) -> str:
-    return _(ACTIVITY_TYPES.get(str(value), str(value))) if value else "—"
-
-
 def totals_text(totals: dict[str, ActivityTotals]) -> str:
     """One line per type: "Sơ cấp cứu: 2 hoạt động, Số lớp: 3, Số học viên: 60"."""
     lines = []
@@ -125,9 +125,7 @@ class ActivitiesTab(RecordActions[ActivityRow], QWidget):
         for code, label in ACTIVITY_TYPES.items():
             self.type.addItem(_(label), code)
         self.period = PeriodFilter()
-        self.search = QLineEdit()
-        self.search.setPlaceholderText(_("Tìm theo tên hoạt động, địa điểm, đơn vị phối hợp"))
-        self.search.setClearButtonEnabled(True)
+        self.search = search_field(_("Tìm theo tên hoạt động, địa điểm, đơn vị phối hợp"))
         filters = QHBoxLayout()
         filters.addWidget(self.type)
         filters.addWidget(self.period)
@@ -139,11 +137,10 @@ class ActivitiesTab(RecordActions[ActivityRow], QWidget):
         self.delete_button = QPushButton(_("Xóa"))
         self.history_button = QPushButton(_("Lịch sử"))
         self.export_button = QPushButton(_("Xuất Excel"))
-        actions = QHBoxLayout()
-        for button in (self.add_button, self.edit_button, self.delete_button, self.history_button):
-            actions.addWidget(button)
-        actions.addStretch(1)
-        actions.addWidget(self.export_button)
+        actions = button_row(
+            (self.add_button, self.edit_button, self.delete_button, self.history_button),
+            (self.export_button,),
+        )
         self.summary = muted_label("")
         self.table: RecordTable[ActivityRow] = RecordTable(ACTIVITY_COLUMNS, ACTIVITY_WIDTHS)
         layout = QVBoxLayout(self)
@@ -153,23 +150,12 @@ class ActivitiesTab(RecordActions[ActivityRow], QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.summary)
 
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(SEARCH_DELAY_MS)
-        self._timer.timeout.connect(self.refresh)
+        self._timer = debounced_search(self, self.search, self.refresh)
         self.type.currentIndexChanged.connect(self._on_filter_changed)
         self.period.changed.connect(self.refresh)
-        self.search.textChanged.connect(self._on_search_text_changed)
-        self.search.returnPressed.connect(self.refresh)
-        self.add_button.clicked.connect(self._on_add_button_clicked)
-        self.edit_button.clicked.connect(self._on_edit_button_clicked)
         self.delete_button.clicked.connect(self._on_delete_button_clicked)
-        self.history_button.clicked.connect(self._on_history_button_clicked)
         self.export_button.clicked.connect(self._on_export_button_clicked)
-        self.table.activated.connect(self._on_table_activated)
-        self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
-        # A button's shortcut works only while the button is shown: in this tab of this section.
-        self.add_button.setShortcut(QKeySequence(QKeySequence.StandardKey.New))
+        self._connect_record_actions()
         self.refresh()
 
     def query(self) -> ActivityQuery:
@@ -195,9 +181,6 @@ class ActivitiesTab(RecordActions[ActivityRow], QWidget):
 
     def _on_filter_changed(self, *_args: object) -> None:
         self.refresh()
-
-    def _on_search_text_changed(self, _text: str) -> None:
-        self._timer.start()
 
     def open_dialog(self, row: ActivityRow | None) -> ActivityDialog:
         kind = self.type.currentData() if row is None else None
@@ -238,7 +221,7 @@ class ActivitiesTab(RecordActions[ActivityRow], QWidget):
             _("{title} ({day})").format(title=row.title, day=format_date(row.start_date)),
             ACTIVITY_HISTORY,
             self,
-            formatters={"type": _type_value},
+            formatters={"type": code_label(ACTIVITY_TYPES)},
         )
 
     def _on_export_button_clicked(self) -> None:
@@ -271,12 +254,9 @@ class TracingTab(QWidget):
         set_primary(self.open_button)
         self.edit_button = QPushButton(_("Sửa"))
         self.status_button = QPushButton(_("Đổi trạng thái…"))
-        top = QHBoxLayout()
-        top.addWidget(QLabel(_("Trạng thái:")))
-        top.addWidget(self.status)
-        top.addStretch(1)
-        for button in (self.open_button, self.edit_button, self.status_button):
-            top.addWidget(button)
+        top = button_row(
+            (QLabel(_("Trạng thái:")), self.status), (self.open_button, self.edit_button, self.status_button)
+        )
         self.table: RecordTable[TracingRow] = RecordTable(CASE_COLUMNS, CASE_WIDTHS)
         counts_row = QHBoxLayout()
         counts_row.addWidget(QLabel(_("Số hồ sơ tiếp nhận trong:")))

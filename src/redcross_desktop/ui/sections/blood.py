@@ -12,14 +12,12 @@ from collections.abc import Callable
 from datetime import date
 from functools import partial
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeySequence
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QPushButton,
     QVBoxLayout,
@@ -47,9 +45,16 @@ from ..widgets.excel_export import export_view
 from ..widgets.history_dialog import HistoryDialog, open_history
 from ..widgets.period_filter import PeriodFilter
 from ..widgets.record_table import RecordTable
-from ._record_section import RecordActions, TabbedSection, ask_to_delete, show_notice
+from ._record_section import (
+    RecordActions,
+    TabbedSection,
+    ask_to_delete,
+    button_row,
+    debounced_search,
+    search_field,
+    show_notice,
+)
 
-SEARCH_DELAY_MS = 250
 YEARS_SHOWN = 6
 
 
@@ -186,19 +191,14 @@ class DrivesTab(RecordActions[DriveRow], _Page):
             self.year.addItem(_("Năm {year}").format(year=year), year)
         self.year.addItem(_("Mọi năm"), None)
         self.add_button = QPushButton(_("Thêm đợt hiến máu"))
-        self.add_button.setShortcut(QKeySequence(QKeySequence.StandardKey.New))
         self.add_button.setToolTip(_("Thêm đợt hiến máu (Ctrl+N)"))
         set_primary(self.add_button)
         self.edit_button = QPushButton(_("Sửa"))
         self.delete_button = QPushButton(_("Xóa"))
         self.history_button = QPushButton(_("Lịch sử"))
-        top = QHBoxLayout()
-        top.addWidget(self.year)
-        top.addWidget(self.add_button)
-        top.addWidget(self.edit_button)
-        top.addWidget(self.delete_button)
-        top.addWidget(self.history_button)
-        top.addStretch(1)
+        top = button_row(
+            (self.year, self.add_button, self.edit_button, self.delete_button, self.history_button)
+        )
         self.summary = muted_label("")
         self.table: RecordTable[DriveRow] = RecordTable(DRIVE_COLUMNS, DRIVE_WIDTHS)
         layout = QVBoxLayout(self)
@@ -207,12 +207,8 @@ class DrivesTab(RecordActions[DriveRow], _Page):
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
         self.year.currentIndexChanged.connect(self._on_year_current_index_changed)
-        self.add_button.clicked.connect(self._on_add_button_clicked)
-        self.edit_button.clicked.connect(self._on_edit_button_clicked)
         self.delete_button.clicked.connect(self._on_delete_button_clicked)
-        self.history_button.clicked.connect(self._on_history_button_clicked)
-        self.table.activated.connect(self._on_table_activated)
-        self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        self._connect_record_actions()
         self.refresh()
 
     def refresh(self) -> None:
@@ -289,9 +285,7 @@ class DonationsTab(RecordActions[DonationListRow], _Page):
     def __init__(self, services: Services, runner: Runner) -> None:
         super().__init__(services, runner)
         self.period = PeriodFilter()
-        self.search = QLineEdit()
-        self.search.setPlaceholderText(_("Tìm theo tên, số điện thoại hoặc CCCD người hiến"))
-        self.search.setClearButtonEnabled(True)
+        self.search = search_field(_("Tìm theo tên, số điện thoại hoặc CCCD người hiến"))
         self.add_button = QPushButton(_("Ghi nhận lần hiến"))
         self.add_button.setToolTip(_("Ghi nhận một lần hiến máu (Ctrl+N)"))
         set_primary(self.add_button)
@@ -301,10 +295,7 @@ class DonationsTab(RecordActions[DonationListRow], _Page):
         top = QHBoxLayout()
         top.addWidget(self.period)
         top.addWidget(self.search, 1)
-        actions = QHBoxLayout()
-        for button in (self.add_button, self.edit_button, self.delete_button, self.history_button):
-            actions.addWidget(button)
-        actions.addStretch(1)
+        actions = button_row((self.add_button, self.edit_button, self.delete_button, self.history_button))
         self.summary = muted_label("")
         self.table: RecordTable[DonationListRow] = RecordTable(DONATION_COLUMNS, DONATION_WIDTHS)
         layout = QVBoxLayout(self)
@@ -313,21 +304,10 @@ class DonationsTab(RecordActions[DonationListRow], _Page):
         layout.addLayout(actions)
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(SEARCH_DELAY_MS)
-        self._timer.timeout.connect(self.refresh)
+        self._timer = debounced_search(self, self.search, self.refresh)
         self.period.changed.connect(self.refresh)
-        self.search.textChanged.connect(self._on_search_text_changed)
-        self.search.returnPressed.connect(self.refresh)
-        self.add_button.clicked.connect(self._on_add_button_clicked)
-        self.edit_button.clicked.connect(self._on_edit_button_clicked)
         self.delete_button.clicked.connect(self._on_delete_button_clicked)
-        self.history_button.clicked.connect(self._on_history_button_clicked)
-        self.table.activated.connect(self._on_table_activated)
-        self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
-        # A button's shortcut works only while the button is shown: in this tab of this section.
-        self.add_button.setShortcut(QKeySequence(QKeySequence.StandardKey.New))
+        self._connect_record_actions()
         self.refresh()
 
     def refresh(self) -> None:
@@ -344,9 +324,6 @@ class DonationsTab(RecordActions[DonationListRow], _Page):
             else _("Chưa có lần hiến nào trong thời gian đã chọn. Bấm “Ghi nhận lần hiến” (Ctrl+N) để ghi.")
         )
         self._on_selection_changed()
-
-    def _on_search_text_changed(self, _text: str) -> None:
-        self._timer.start()
 
     def open_dialog(self, row: DonationListRow | None) -> DonationDialog:
         dialog = DonationDialog(self._services, self._runner, row.donation if row else None, self)
@@ -404,12 +381,9 @@ class EligibleTab(_Page):
         self.contact_only = QCheckBox(_("Chỉ người đã đồng ý để Hội liên hệ"))
         self.contact_only.setChecked(True)
         self.export_button = QPushButton(_("Xuất Excel"))
-        top = QHBoxLayout()
-        top.addWidget(QLabel(_("Đủ điều kiện hiến vào ngày:")))
-        top.addWidget(self.on_date)
-        top.addWidget(self.contact_only)
-        top.addStretch(1)
-        top.addWidget(self.export_button)
+        top = button_row(
+            (QLabel(_("Đủ điều kiện hiến vào ngày:")), self.on_date, self.contact_only), (self.export_button,)
+        )
         self.summary = muted_label("")
         self.table: RecordTable[EligibleDonor] = RecordTable(
             ELIGIBLE_COLUMNS, ELIGIBLE_WIDTHS, row_id=lambda d: d.person_id

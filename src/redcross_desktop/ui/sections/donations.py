@@ -34,6 +34,7 @@ from ...services.container import Services
 from ...services.donations import DonationIdPage, DonationQuery, DonationRow, DonationService, DonationTotals
 from ..dialogs.campaign_dialog import CampaignsDialog
 from ..dialogs.donation_dialog import DonationDialog
+from ..dialogs.receipt_offer import offer_receipt
 from ..errors import show_error
 from ..models.lazy_table import CENTER, RIGHT, Column, LazyTableModel
 from ..qt_i18n import translate_buttons
@@ -187,12 +188,15 @@ class DonationsSection(QWidget):
         self.void_button = QPushButton(_("Hủy biên nhận…"))
         self.void_button.setToolTip(_("Đánh dấu biên nhận đang chọn là đã hủy, kèm lý do"))
         self.history_button = QPushButton(_("Lịch sử thay đổi"))
+        self.print_button = QPushButton(_("In biên nhận…"))
+        self.print_button.setToolTip(_("In biên nhận đang chọn (từ lần in thứ hai là bản sao)"))
         self.totals = QLabel()
         self.totals.setWordWrap(True)
         self.status_line = muted_label("")
         actions = QHBoxLayout()
         actions.addWidget(self.totals, 1)
         actions.addWidget(self.edit_button)
+        actions.addWidget(self.print_button)
         actions.addWidget(self.void_button)
         actions.addWidget(self.history_button)
 
@@ -225,6 +229,7 @@ class DonationsSection(QWidget):
         self.export_button.clicked.connect(self._on_export_button_clicked)
         self.edit_button.clicked.connect(self._on_edit_button_clicked)
         self.void_button.clicked.connect(self._on_void_button_clicked)
+        self.print_button.clicked.connect(self._on_print_button_clicked)
         self.history_button.clicked.connect(self._on_history_button_clicked)
         self.table.activated.connect(self._on_table_activated)
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
@@ -323,6 +328,7 @@ class DonationsSection(QWidget):
         self.edit_button.setEnabled(row is not None)
         self.history_button.setEnabled(row is not None)
         self.void_button.setEnabled(row is not None and not row.is_void)
+        self.print_button.setEnabled(row is not None and not row.is_void)
         self.edit_button.setText(_("Xem…") if row is not None and row.is_void else _("Xem, sửa…"))
 
     def _on_table_activated(self, index: QModelIndex) -> None:
@@ -363,12 +369,12 @@ class DonationsSection(QWidget):
             self._notify(_("Đã lưu biên nhận {code}. Xin lưu ý:").format(code=row.receipt_code), row.warnings)
 
     def _offer_receipt(self, row: DonationRow) -> None:
-        """After a new receipt is saved: tells its number. The certificates module will offer to
-        print the receipt from here."""
+        """After a new receipt is saved: tells its number and offers to print the receipt."""
         details = [
             _("Nhà hảo tâm: {donor}").format(donor=row.donor_name),
             _("Tổng trị giá: {total}").format(total=format_vnd(row.total_vnd)),
             *row.warnings,
+            _('Biên nhận đang được chọn: bấm "In biên nhận…" để in và trao cho nhà hảo tâm.'),
         ]
         self._notify(
             _("Đã lưu biên nhận số {code}.").format(code=row.receipt_code),
@@ -386,6 +392,12 @@ class DonationsSection(QWidget):
         self.notice.open()
 
     # ---- void and history -------------------------------------------------------------------
+
+    def _on_print_button_clicked(self) -> None:
+        row = self.current()
+        if row is None or row.is_void:
+            return
+        self.receipt_offer = offer_receipt(self, self._services, self._runner, row)
 
     def _on_void_button_clicked(self) -> None:
         row = self.current()

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -37,12 +36,17 @@ from ..style import muted_label, set_primary
 from ..tasks import Runner
 from ..widgets.date_edit import DateEdit
 from ..widgets.excel_export import export_view
-from ..widgets.history_dialog import HistoryDialog, open_history
+from ..widgets.history_dialog import HistoryDialog, code_label, open_history
 from ..widgets.period_filter import PeriodFilter
 from ..widgets.record_table import RecordTable
-from ._record_section import RecordActions, TabbedSection, show_notice
-
-SEARCH_DELAY_MS = 250
+from ._record_section import (
+    RecordActions,
+    TabbedSection,
+    button_row,
+    debounced_search,
+    search_field,
+    show_notice,
+)
 
 
 def hours_text(minutes: int) -> str:
@@ -103,14 +107,6 @@ MEMBER_HISTORY = {
 }
 
 
-def _category_value(value: object) -> str:
-    return _(MEMBER_CATEGORIES.get(str(value), str(value))) if value else "—"
-
-
-def _rank_value(value: object) -> str:
-    return _(VOLUNTEER_RANKS.get(str(value), str(value))) if value else "—"
-
-
 class _Tab(QWidget):
     def __init__(self, services: Services, runner: Runner) -> None:
         super().__init__()
@@ -142,9 +138,7 @@ class MembersTab(RecordActions[MembershipRow], _Tab):
         self.active.setChecked(True)
         self.active_on = DateEdit(date.today())
         self.active_on.setFixedWidth(120)
-        self.search = QLineEdit()
-        self.search.setPlaceholderText(_("Tìm theo tên, điện thoại, CCCD hoặc số thẻ"))
-        self.search.setClearButtonEnabled(True)
+        self.search = search_field(_("Tìm theo tên, điện thoại, CCCD hoặc số thẻ"))
         filters = QHBoxLayout()
         for widget in (self.category, self.sub_unit, self.active, self.active_on):
             filters.addWidget(widget)
@@ -157,11 +151,9 @@ class MembersTab(RecordActions[MembershipRow], _Tab):
         self.leave_button = QPushButton(_("Ra Hội…"))
         self.history_button = QPushButton(_("Lịch sử"))
         self.export_button = QPushButton(_("Xuất Excel"))
-        actions = QHBoxLayout()
-        for button in (self.add_button, self.edit_button, self.leave_button, self.history_button):
-            actions.addWidget(button)
-        actions.addStretch(1)
-        actions.addWidget(self.export_button)
+        actions = button_row(
+            (self.add_button, self.edit_button, self.leave_button, self.history_button), (self.export_button,)
+        )
         self.summary = muted_label("")
         self.table: RecordTable[MembershipRow] = RecordTable(MEMBER_COLUMNS, MEMBER_WIDTHS)
         layout = QVBoxLayout(self)
@@ -171,26 +163,15 @@ class MembersTab(RecordActions[MembershipRow], _Tab):
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
 
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(SEARCH_DELAY_MS)
-        self._timer.timeout.connect(self.refresh)
+        self._timer = debounced_search(self, self.search, self.refresh)
         self.reload_sub_units()
         self.category.currentIndexChanged.connect(self._on_filter_changed)
         self.sub_unit.currentIndexChanged.connect(self._on_filter_changed)
         self.active.toggled.connect(self._on_active_toggled)
         self.active_on.changed.connect(self._on_filter_changed)
-        self.search.textChanged.connect(self._on_search_text_changed)
-        self.search.returnPressed.connect(self.refresh)
-        self.add_button.clicked.connect(self._on_add_button_clicked)
-        self.edit_button.clicked.connect(self._on_edit_button_clicked)
         self.leave_button.clicked.connect(self._on_leave_button_clicked)
-        self.history_button.clicked.connect(self._on_history_button_clicked)
         self.export_button.clicked.connect(self._on_export_button_clicked)
-        self.table.activated.connect(self._on_table_activated)
-        self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
-        # A button's shortcut works only while the button is shown: in this tab of this section.
-        self.add_button.setShortcut(QKeySequence(QKeySequence.StandardKey.New))
+        self._connect_record_actions()
         self.refresh()
 
     def reload_sub_units(self) -> None:
@@ -230,9 +211,6 @@ class MembersTab(RecordActions[MembershipRow], _Tab):
     def _on_active_toggled(self, checked: bool) -> None:
         self.active_on.setEnabled(checked)
         self.refresh()
-
-    def _on_search_text_changed(self, _text: str) -> None:
-        self._timer.start()
 
     def _on_selection_changed(self, *_args: object) -> None:
         row = self.table.current()
@@ -281,7 +259,10 @@ class MembersTab(RecordActions[MembershipRow], _Tab):
             _("{name} — {category}").format(name=row.person_name, category=row.category_label),
             MEMBER_HISTORY,
             self,
-            formatters={"category": _category_value, "volunteer_rank": _rank_value},
+            formatters={
+                "category": code_label(MEMBER_CATEGORIES),
+                "volunteer_rank": code_label(VOLUNTEER_RANKS),
+            },
         )
 
     def _on_export_button_clicked(self) -> None:
@@ -299,9 +280,7 @@ class DuesTab(_Tab):
 
     def __init__(self, services: Services, runner: Runner) -> None:
         super().__init__(services, runner)
-        self.search = QLineEdit()
-        self.search.setPlaceholderText(_("Tìm hội viên theo tên hoặc số thẻ"))
-        self.search.setClearButtonEnabled(True)
+        self.search = search_field(_("Tìm hội viên theo tên hoặc số thẻ"))
         self.members: RecordTable[MembershipRow] = RecordTable(MEMBER_COLUMNS[:4], (190, 110, 80))
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -340,12 +319,7 @@ class DuesTab(_Tab):
         layout.setContentsMargins(0, 10, 0, 0)
         layout.addWidget(splitter, 1)
 
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(SEARCH_DELAY_MS)
-        self._timer.timeout.connect(self.refresh)
-        self.search.textChanged.connect(self._on_search_text_changed)
-        self.search.returnPressed.connect(self.refresh)
+        self._timer = debounced_search(self, self.search, self.refresh)
         self.pay_button.clicked.connect(self._on_pay_button_clicked)
         self.members.activated.connect(self._on_members_activated)
         self.members.selectionModel().selectionChanged.connect(self._on_member_selection_changed)
@@ -356,9 +330,6 @@ class DuesTab(_Tab):
         query = MemberQuery(category="member", active_on=date.today(), text=self.search.text())
         self.members.set_rows(self._services.members.list(query))
         self._show_member()
-
-    def _on_search_text_changed(self, _text: str) -> None:
-        self._timer.start()
 
     def _on_member_selection_changed(self, *_args: object) -> None:
         self._show_member()
@@ -441,11 +412,7 @@ class HoursTab(_Tab):
         self.log_button.setToolTip(_("Ghi giờ tình nguyện (Ctrl+N)"))
         set_primary(self.log_button)
         self.export_button = QPushButton(_("Xuất Excel"))
-        top = QHBoxLayout()
-        top.addWidget(self.period)
-        top.addStretch(1)
-        top.addWidget(self.log_button)
-        top.addWidget(self.export_button)
+        top = button_row((self.period,), (self.log_button, self.export_button))
         self.summary = muted_label("")
         self.table: RecordTable[HoursRow] = RecordTable(HOURS_COLUMNS, HOURS_WIDTHS, row_id=lambda r: r[0].id)
         layout = QVBoxLayout(self)

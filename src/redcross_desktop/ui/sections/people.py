@@ -40,6 +40,7 @@ from ..models.lazy_table import CENTER, Column, LazyTableModel
 from ..qt_i18n import translate_buttons
 from ..style import muted_label, set_primary, title_label
 from ..tasks import Op, Runner
+from ..widgets.hint import Hint, repolish
 from ..widgets.lazy_navigation import LazyNavigation
 from ..widgets.record_table import style_record_view
 
@@ -58,37 +59,6 @@ COLUMNS: tuple[Column[PersonRow], ...] = (
 COLUMN_WIDTHS = (280, 90, 90, 140)  # the last column stretches
 
 _YEAR_RE = re.compile(r"\d{4}")
-
-
-def _repolish(widget: QWidget) -> None:
-    """Re-applies the stylesheet after a change of object name or dynamic property."""
-    widget.style().unpolish(widget)
-    widget.style().polish(widget)
-
-
-class Hint(QLabel):
-    """The line under a field: an error (red), a warning (amber) or a note (grey); hidden when empty."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setWordWrap(True)
-        self.kind = ""
-        self.hide()
-
-    def show_text(self, text: str, kind: str = "error") -> None:
-        if not text:
-            self.clear_hint()
-            return
-        self.kind = kind
-        self.setObjectName({"error": "hintError", "warning": "hintWarning"}.get(kind, "hintInfo"))
-        _repolish(self)
-        self.setText(text)
-        self.show()
-
-    def clear_hint(self) -> None:
-        self.kind = ""
-        self.clear()
-        self.hide()
 
 
 class PersonDialog(QDialog):
@@ -236,7 +206,7 @@ class PersonDialog(QDialog):
         edit = self._edits.get(key)
         if edit is not None:
             edit.setProperty("invalid", bool(text) and kind == "error")
-            _repolish(edit)
+            repolish(edit)
         self._grow_to_fit()
 
     def _grow_to_fit(self) -> None:

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeySequence
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QLineEdit,
     QMessageBox,
     QPushButton,
     QVBoxLayout,
@@ -35,10 +33,16 @@ from ..widgets.excel_export import export_view
 from ..widgets.history_dialog import HistoryDialog, open_history
 from ..widgets.period_filter import PeriodFilter
 from ..widgets.record_table import RecordTable
-from ._record_section import RecordActions, TabbedSection, ask_to_delete, show_notice
+from ._record_section import (
+    RecordActions,
+    TabbedSection,
+    ask_to_delete,
+    button_row,
+    debounced_search,
+    search_field,
+    show_notice,
+)
 from .distributions import DistributionTab
-
-SEARCH_DELAY_MS = 250
 
 
 def _beneficiary(row: ReliefRow) -> str:
@@ -132,9 +136,7 @@ class ReliefListTab(RecordActions[ReliefRow], QWidget):
         self.kind.addItem(_("Mọi loại hỗ trợ"), "")
         for code, label in RELIEF_KINDS.items():
             self.kind.addItem(_(label), code)
-        self.search = QLineEdit()
-        self.search.setPlaceholderText(_("Tìm theo tên người nhận, thôn, ghi chú…"))
-        self.search.setClearButtonEnabled(True)
+        self.search = search_field(_("Tìm theo tên người nhận, thôn, ghi chú…"))
         self._reload_programmes()
 
         self.add_button = QPushButton(_("Thêm hỗ trợ"))
@@ -151,14 +153,11 @@ class ReliefListTab(RecordActions[ReliefRow], QWidget):
         filters.addWidget(self.programme)
         filters.addWidget(self.kind)
         filters.addWidget(self.search, 1)
-        actions = QHBoxLayout()
+        actions = button_row(
+            (self.add_button, self.edit_button, self.delete_button, self.history_button),
+            (self.export_button,),
+        )
         actions.setSpacing(8)
-        actions.addWidget(self.add_button)
-        actions.addWidget(self.edit_button)
-        actions.addWidget(self.delete_button)
-        actions.addWidget(self.history_button)
-        actions.addStretch(1)
-        actions.addWidget(self.export_button)
 
         self.summary = muted_label("")
         self.table: RecordTable[ReliefRow] = RecordTable(COLUMNS, COLUMN_WIDTHS)
@@ -177,21 +176,10 @@ class ReliefListTab(RecordActions[ReliefRow], QWidget):
         self.period.changed.connect(self.refresh)
         self.programme.currentIndexChanged.connect(self._on_filter_changed)
         self.kind.currentIndexChanged.connect(self._on_filter_changed)
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self.refresh)
-        self.search.returnPressed.connect(self.refresh)
-        self.search.textChanged.connect(self._on_search_text_changed)
-        self.add_button.clicked.connect(self._on_add_button_clicked)
-        self.edit_button.clicked.connect(self._on_edit_button_clicked)
+        self._search_timer = debounced_search(self, self.search, self.refresh)
         self.delete_button.clicked.connect(self._on_delete_button_clicked)
-        self.history_button.clicked.connect(self._on_history_button_clicked)
         self.export_button.clicked.connect(self._on_export_button_clicked)
-        self.table.activated.connect(self._on_table_activated)
-        self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
-        # A button's shortcut works only while the button is shown: in this tab of this section.
-        self.add_button.setShortcut(QKeySequence(QKeySequence.StandardKey.New))
+        self._connect_record_actions()
         self.refresh()
 
     # ---- list -------------------------------------------------------------------------------
@@ -218,9 +206,6 @@ class ReliefListTab(RecordActions[ReliefRow], QWidget):
 
     def _on_filter_changed(self, *_args: object) -> None:
         self.refresh()
-
-    def _on_search_text_changed(self, _text: str) -> None:
-        self._search_timer.start()  # restarting it debounces: the search runs once typing pauses
 
     def refresh(self) -> None:
         self._search_timer.stop()

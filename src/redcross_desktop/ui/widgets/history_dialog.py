@@ -131,6 +131,11 @@ class HistoryDialog(QDialog):
         layout.addWidget(buttons)
 
 
+def code_label(codes: Mapping[str, str]) -> Formatter:
+    """A formatter that shows a stored code by its label from a code list ("—" when empty)."""
+    return lambda value: _(codes.get(str(value), str(value))) if value else EMPTY
+
+
 def open_history(
     services: Services,
     table_name: str,

@@ -82,6 +82,8 @@ as_server "$BIN/pg_ctl" -D "$DATA" -l "$BASE/server.log" -w -t 60 start \
 
 as_server "$BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$SOCKETS" -p "$PORT" -U postgres -d postgres <<SQL >/dev/null
 CREATE ROLE $ROLE LOGIN CREATEDB PASSWORD '$PASSWORD';
+-- Test teardown drops per-test databases WITH (FORCE), which must end sessions of other roles too.
+GRANT pg_signal_backend TO $ROLE;
 CREATE DATABASE $DATABASE OWNER $ROLE ENCODING 'UTF8' TEMPLATE template0;
 SQL
 

@@ -8,13 +8,14 @@ Exit codes: 0 success; 1 a `RedCrossError` (printed as `CODE: message`); 2 bad u
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import getpass
 import json
 import logging
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -469,12 +470,18 @@ def cmd_keys_export(args: argparse.Namespace, paths: AppPaths) -> Any:
     }
 
 
-def _require_province(services: Services) -> None:
-    if not services.branch.is_province:
+@contextlib.contextmanager
+def _province_store(args: argparse.Namespace, paths: AppPaths) -> Iterator[Services]:
+    """The services of a province store for one command; refused on a commune store."""
+    services = open_store(args.db, paths)
+    try:
+        if not services.branch.is_province:
+            raise ValidationError(
+                _("Lệnh này chỉ dùng cho cơ sở dữ liệu cấp tỉnh (redcross init --mode province).")
+            )
+        yield services
+    finally:
         services.close()
-        raise ValidationError(
-            _("Lệnh này chỉ dùng cho cơ sở dữ liệu cấp tỉnh (redcross init --mode province).")
-        )
 
 
 def _archive_dir(db: str, paths: AppPaths) -> Path:
@@ -487,17 +494,13 @@ def _archive_dir(db: str, paths: AppPaths) -> Path:
 
 
 def cmd_import(args: argparse.Namespace, paths: AppPaths) -> Any:
-    services = open_store(args.db, paths)
-    _require_province(services)
-    try:
+    with _province_store(args, paths) as services:
         missing = [str(p) for p in args.bundles if not p.is_file()]
         if missing:
             raise NotFoundError(_("Không tìm thấy tệp: {files}.").format(files=", ".join(missing)))
         importer = ProvinceImportService(services.ctx, _archive_dir(args.db, paths))
         run = importer.commit if args.commit else importer.preview
         reports = run(list(args.bundles), ConsoleProgress())
-    finally:
-        services.close()
     if not args.json:
         if not args.commit:
             say(_("CHẠY THỬ: chưa ghi gì. Thêm --commit để nhập."))
@@ -509,14 +512,10 @@ def cmd_import(args: argparse.Namespace, paths: AppPaths) -> Any:
 
 
 def cmd_keys_register(args: argparse.Namespace, paths: AppPaths) -> Any:
-    services = open_store(args.db, paths)
-    _require_province(services)
-    try:
+    with _province_store(args, paths) as services:
         row = TrustService(services.ctx).register_key(
             args.file, args.branch, args.fingerprint, args.method, confirm_replace=args.replace
         )
-    finally:
-        services.close()
     if not args.json:
         say(
             _("Đã đăng ký khóa {key_id} cho đơn vị {branch}.").format(
@@ -527,12 +526,8 @@ def cmd_keys_register(args: argparse.Namespace, paths: AppPaths) -> Any:
 
 
 def cmd_keys_revoke(args: argparse.Namespace, paths: AppPaths) -> Any:
-    services = open_store(args.db, paths)
-    _require_province(services)
-    try:
+    with _province_store(args, paths) as services:
         row = TrustService(services.ctx).revoke(args.branch, args.reason)
-    finally:
-        services.close()
     if not args.json:
         say(
             _("Đã thu hồi khóa {key_id} của đơn vị {branch}.").format(
@@ -543,12 +538,8 @@ def cmd_keys_revoke(args: argparse.Namespace, paths: AppPaths) -> Any:
 
 
 def cmd_keys_list(args: argparse.Namespace, paths: AppPaths) -> Any:
-    services = open_store(args.db, paths)
-    _require_province(services)
-    try:
+    with _province_store(args, paths) as services:
         rows = TrustService(services.ctx).list_keys()
-    finally:
-        services.close()
     if not args.json:
         for line in render_keys(rows):
             say(line)

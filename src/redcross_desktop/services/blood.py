@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -21,12 +21,11 @@ from ..core.errors import NotEligibleError, NotFoundError, ValidationError
 from ..core.i18n import _
 from ..core.vn import format_date, normalize_text
 from ..db.audit import set_audit_reason
-from ..db.base import Synced
 from ..db.models import BloodDonation, BloodDrive, Person
 from ..db.repositories.people import search_terms
 from ..domain import blood as rules
 from ..domain.codes import BLOOD_TYPES
-from .context import ServiceContext, ensure_period_open
+from .context import ServiceContext, ensure_period_open, live
 from .people import PersonRow, get_person
 from .settings import HonourLevel, read_setting
 
@@ -241,14 +240,6 @@ def _ladder(session: Session) -> list[HonourLevel]:
         for x in read_setting(session, "honour_ladder") or []
     ]
     return sorted(levels, key=lambda level: level.count)
-
-
-SyncedT = TypeVar("SyncedT", bound=Synced)
-
-
-def live(session: Session, model: type[SyncedT], key: int) -> SyncedT | None:
-    obj = session.get(model, key)
-    return None if obj is None or obj.deleted else obj
 
 
 def _live_donations(

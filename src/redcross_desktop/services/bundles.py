@@ -24,6 +24,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
 from .. import __version__
+from ..certificates.codes import parse_public_key
 from ..core.errors import NotFoundError, ValidationError
 from ..core.i18n import _
 from ..core.progress import NullProgress, Progress, check_cancelled
@@ -849,26 +850,11 @@ def load_trusted_key(path: Path) -> TrustedKey:
         reg = read_key_file(path)
         return TrustedKey(reg.public_raw, reg.branch_code)
     text = data.decode("utf-8", errors="replace").strip()
-    raw = _parse_public_key_text(text)
-    if raw is None:
+    try:
+        raw = parse_public_key(text)
+    except ValueError as exc:
         raise ValidationError(
             _("Tệp khóa không đúng định dạng (cần tệp đăng ký khóa .xlsx hoặc khóa công khai).")
-        )
+        ) from exc
     branch = text.split(":")[1] if text.startswith("VNRCKEY1:") else None
     return TrustedKey(raw, branch)
-
-
-def _parse_public_key_text(text: str) -> bytes | None:
-    import base64
-    import binascii
-
-    try:
-        if text.startswith("VNRCKEY1:"):
-            parts = text.split(":")
-            encoded = parts[2] + "=" * (-len(parts[2]) % 4)
-            raw = base64.urlsafe_b64decode(encoded)
-        else:
-            raw = base64.b64decode(text, validate=True)
-    except (binascii.Error, ValueError, IndexError):
-        return None
-    return raw if len(raw) == 32 else None

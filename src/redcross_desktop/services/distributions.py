@@ -29,8 +29,8 @@ from ..db.models import (
     StockMovement,
 )
 from ..domain.codes import DISTRIBUTION_STATUSES, RELIEF_KINDS, VULNERABLE_GROUPS
-from .context import ServiceContext, ensure_period_open
-from .relief import ReliefInput, ReliefItemInput, create_relief, live
+from .context import ServiceContext, ensure_period_open, live
+from .relief import ReliefInput, ReliefItemInput, create_relief
 from .stock import stock_balance
 
 

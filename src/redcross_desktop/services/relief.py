@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TypeVar
 
 from sqlalchemy import ColumnElement, and_, distinct, func, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -21,13 +20,10 @@ from ..core.errors import NotFoundError, ValidationError
 from ..core.i18n import _
 from ..core.vn import collation_key, fold, format_date, format_vnd, normalize_text
 from ..db.audit import set_audit_reason
-from ..db.base import Synced
 from ..db.models import Campaign, Household, Item, Person, ReliefRecord, StockMovement
 from ..domain.codes import RELIEF_KINDS, VULNERABLE_GROUPS
-from .context import ServiceContext, ensure_period_open
+from .context import ServiceContext, ensure_period_open, live
 from .stock import issue_stock
-
-SyncedT = TypeVar("SyncedT", bound=Synced)
 
 # Law 11/2008: regular aid goes to people chosen by community review and confirmed by the commune.
 REVIEWED_KINDS = frozenset({"regular"})
@@ -189,12 +185,6 @@ def relief_items(session: Session, relief_ids: Sequence[int]) -> dict[int, list[
 
 def relief_row(session: Session, record: ReliefRecord) -> ReliefRow:
     return ReliefRow.from_model(record, relief_items(session, [record.id]).get(record.id, []))
-
-
-def live(session: Session, model: type[SyncedT], key: int) -> SyncedT | None:
-    """The record with this id, or None when it is missing or tombstoned."""
-    obj = session.get(model, key)
-    return None if obj is None or obj.deleted else obj
 
 
 def _validate(session: Session, data: ReliefInput) -> tuple[dict[str, object], Household | None]:

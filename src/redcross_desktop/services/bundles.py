@@ -295,7 +295,7 @@ class BundleService:
         end = date(year + (month == 12), month % 12 + 1, 1)
         branch_code = self._ctx.branch_code
         sheets = {
-            "report": self._report_sheet(branch_code, reports),
+            "report": self._report_sheet(session, branch_code, reports),
             "donations": self._donations(session, first, end, scope),
             "relief": self._relief(session, first, end, scope),
             "blood": self._blood(session, first, end, scope),
@@ -379,7 +379,7 @@ class BundleService:
         rows.updated.append(max(u for u in updated if u is not None))
         rows.business.append(business)
 
-    def _report_sheet(self, branch_code: str, reports: dict[str, list[Any]]) -> _SheetRows:
+    def _report_sheet(self, session: Session, branch_code: str, reports: dict[str, list[Any]]) -> _SheetRows:
         rows = _new_rows()
         now = datetime.now(UTC).replace(tzinfo=None)
         for period, values in reports.items():
@@ -395,6 +395,15 @@ class BundleService:
                     [now],
                     (v.code, v.label, v.unit, int(v.value), v.disagg or None),
                 )
+        # A breakdown row sent before can vanish (its only donation voided, moved to another
+        # campaign…). Without a tombstone the province would keep adding up the old figure (§3).
+        present = set(rows.record_ids)
+        for rid in session.scalars(
+            select(BundleRowState.record_id).where(BundleRowState.sheet_key == "report")
+        ):
+            period = rid.split("|")[1]
+            if period in reports and rid not in present:
+                self._append(rows, rid, branch_code, 1, True, period, [now], (None,) * 5)
         return rows
 
     def _donations(self, session: Session, first: date, end: date, scope: set[str]) -> _SheetRows:

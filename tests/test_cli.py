@@ -217,3 +217,20 @@ def test_province_registers_a_key_imports_a_bundle_and_reports(
     cash = next(x for x in lines if x["code"] == "VD.TIEN" and not x["disagg"])
     assert code == 0 and cash["communes"]["01-00070"] == cash["total"]
     assert (tmp_path / "bundle-archive").is_dir()
+
+
+def test_conflicts_command_lists_and_refuses_bad_decisions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    province = str(tmp_path / "province.sqlite3")
+    run(capsys, "init", "--db", province, "--province", "01", "--mode", "province")
+    code, out, _ = run(capsys, "conflicts", "--db", province, "--json")
+    assert code == 0 and json.loads(out)["result"] == {"conflicts": []}
+    code, out, _ = run(capsys, "conflicts", "--db", province)
+    assert code == 0 and "Không có xung đột" in out
+    code, out, _ = run(capsys, "conflicts", "--db", province, "--resolve", "1", "--keep", "--take", "--json")
+    assert code == 1 and json.loads(out)["code"] == "VALIDATION_FAILED"
+    code, out, _ = run(
+        capsys, "conflicts", "--db", province, "--resolve", "7", "--keep", "--reason", "x", "--json"
+    )
+    assert code == 1 and json.loads(out)["code"] == "NOT_FOUND"

@@ -511,6 +511,35 @@ def cmd_import(args: argparse.Namespace, paths: AppPaths) -> Any:
     return {"dry_run": not args.commit, "bundles": [r.to_json() for r in reports]}
 
 
+def cmd_conflicts(args: argparse.Namespace, paths: AppPaths) -> Any:
+    from .services.province.conflicts import KEEP, TAKE, ProvinceConflictService
+
+    with _province_store(args, paths) as services:
+        service = ProvinceConflictService(services.ctx)
+        if args.resolve is not None:
+            if args.keep == args.take:
+                raise ValidationError(
+                    _("Hãy chọn đúng một trong --keep (giữ bản đang lưu) hoặc --take (lấy bản mới nhận).")
+                )
+            done = service.resolve(args.resolve, TAKE if args.take else KEEP, args.reason or "")
+            if not args.json:
+                say(_("Đã xử lý xung đột số {n}.").format(n=done.id))
+            return done
+        views = service.list()
+    if not args.json:
+        if not views:
+            say(_("Không có xung đột nào cần xử lý."))
+        for v in views:
+            say(
+                _("Xung đột số {n}: {sheet} {rid} phiên bản {v} (đơn vị {b})").format(
+                    n=v.id, sheet=v.sheet_key, rid=v.record_id, v=v.version, b=v.origin_branch
+                )
+            )
+            for key in v.differing:
+                say(f"    {key}: {v.stored.get(key)!r} → {v.incoming.get(key)!r}")
+    return {"conflicts": views}
+
+
 def cmd_keys_register(args: argparse.Namespace, paths: AppPaths) -> Any:
     with _province_store(args, paths) as services:
         row = TrustService(services.ctx).register_key(
@@ -636,6 +665,16 @@ def build_parser(paths: AppPaths) -> argparse.ArgumentParser:
     p.add_argument("--period", required=True, help=_("kỳ báo cáo YYYY-MM"))
     p.add_argument("--out", type=Path, help=_("ghi bảng ra tệp .xlsx"))
     p.set_defaults(handler=cmd_completeness)
+
+    p = sub.add_parser(
+        "conflicts", parents=[common], help=_("cấp tỉnh: xem và xử lý bản ghi xung đột phiên bản")
+    )
+    _add_db(p, paths)
+    p.add_argument("--resolve", type=int, metavar="SỐ", help=_("số xung đột cần xử lý"))
+    p.add_argument("--keep", action="store_true", help=_("giữ bản đang lưu"))
+    p.add_argument("--take", action="store_true", help=_("lấy bản mới nhận"))
+    p.add_argument("--reason", default="", help=_("lý do (bắt buộc khi xử lý)"))
+    p.set_defaults(handler=cmd_conflicts)
 
     period = sub.add_parser("period", parents=[common], help=_("chốt số liệu / mở lại một tháng"))
     period_sub = period.add_subparsers(dest="period_command", required=True, metavar=_("LỆNH"))

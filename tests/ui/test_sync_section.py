@@ -206,6 +206,7 @@ def test_province_imports_a_commune_bundle_and_the_board_shows_it(
     assert [section.tabs.tabText(i) for i in range(section.tabs.count())] == [
         "Nhập gói",
         "Tạm giữ",
+        "Xung đột",
         "Khóa các xã",
         "Theo dõi nộp báo cáo",
         "Báo cáo tổng hợp",

@@ -2,7 +2,7 @@
 """Đồng bộ: at a commune, the signed bundle for the province, the signing key and the check of a
 bundle (`sync_commune.py`); at the province, importing the communes' bundles, quarantine decisions,
 the communes' keys, the completeness board and the consolidated report (`sync_import.py`,
-`sync_province.py`). Qt is imported here."""
+`sync_province.py`), and version conflicts (`sync_conflicts.py`). Qt is imported here."""
 
 from __future__ import annotations
 
@@ -15,12 +15,14 @@ from ...core.i18n import _
 from ...core.paths import AppPaths
 from ...services.container import Services
 from ...services.province.completeness import CompletenessService
+from ...services.province.conflicts import ProvinceConflictService
 from ...services.province.consolidation import ConsolidationService
 from ...services.province.importer import ProvinceImportService
 from ...services.province.trust import TrustService
 from ..style import muted_label, title_label
 from ..tasks import Runner
 from .sync_commune import ExportTab, KeyTab, VerifyTab
+from .sync_conflicts import ConflictsTab
 from .sync_import import ImportTab, QuarantineTab
 from .sync_province import BoardTab, ConsolidatedTab, KeysTab
 
@@ -60,11 +62,13 @@ class SyncSection(QWidget):
             self.importer = ProvinceImportService(ctx, archive_dir(services, paths))
             self.import_tab = ImportTab(self.importer, runner)
             self.quarantine = QuarantineTab(self.importer, runner)
+            self.conflicts = ConflictsTab(ProvinceConflictService(ctx), runner)
             self.keys = KeysTab(TrustService(ctx), runner)
             self.board = BoardTab(CompletenessService(ctx), runner)
             self.consolidated = ConsolidatedTab(ConsolidationService(ctx), runner)
             self.tabs.addTab(self.import_tab, _("Nhập gói"))
             self.tabs.addTab(self.quarantine, _("Tạm giữ"))
+            self.tabs.addTab(self.conflicts, _("Xung đột"))
             self.tabs.addTab(self.keys, _("Khóa các xã"))
             self.tabs.addTab(self.board, _("Theo dõi nộp báo cáo"))
             self.tabs.addTab(self.consolidated, _("Báo cáo tổng hợp"))
@@ -78,6 +82,7 @@ class SyncSection(QWidget):
             )
             self.import_tab.imported.connect(self._refresh_current)
             self.quarantine.decided.connect(self._refresh_current)
+            self.conflicts.decided.connect(self._refresh_current)
         else:
             self.export = ExportTab(services, runner)
             self.key = KeyTab(services, runner)

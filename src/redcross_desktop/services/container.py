@@ -1,9 +1,15 @@
 # SPDX-License-Identifier: MIT
-"""All services of one open store, built once by `bootstrap` and handed to the GUI or the CLI. Qt-free."""
+"""All services of one open store, built once by `bootstrap` and handed to the GUI or the CLI.
+
+The services whose modules pull in the heavy libraries (reportlab and segno for certificates,
+openpyxl for workbooks, the bundle writer) are built on first use: opening the store — and so the
+GUI's first list — does not wait for libraries the officer may not need in this session. Qt-free."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
@@ -12,9 +18,7 @@ from .activities import ActivityService
 from .audit import AuditService
 from .blood import BloodService
 from .branch import BranchRow, BranchService
-from .bundles import BundleService
 from .campaigns import CampaignService
-from .certificates import CertificateService
 from .context import ServiceContext
 from .distributions import DistributionService
 from .donations import DonationService
@@ -22,11 +26,15 @@ from .households import HouseholdService
 from .keys import KeyService
 from .members import MembershipService
 from .people import PeopleService
-from .records_import import RecordsImportService
 from .relief import ReliefService
-from .reports import ReportService
 from .settings import SettingsService
 from .stock import StockService
+
+if TYPE_CHECKING:
+    from .bundles import BundleService
+    from .certificates import CertificateService
+    from .records_import import RecordsImportService
+    from .reports import ReportService
 
 
 @dataclass
@@ -48,10 +56,30 @@ class Services:
     activities: ActivityService
     audit: AuditService
     keys: KeyService
-    records: RecordsImportService
-    reports: ReportService
-    certificates: CertificateService
-    bundles: BundleService
+
+    @cached_property
+    def records(self) -> RecordsImportService:
+        from .records_import import RecordsImportService
+
+        return RecordsImportService(self.ctx)
+
+    @cached_property
+    def reports(self) -> ReportService:
+        from .reports import ReportService
+
+        return ReportService(self.ctx)
+
+    @cached_property
+    def certificates(self) -> CertificateService:
+        from .certificates import CertificateService
+
+        return CertificateService(self.ctx)
+
+    @cached_property
+    def bundles(self) -> BundleService:
+        from .bundles import BundleService
+
+        return BundleService(self.ctx)
 
     @classmethod
     def build(cls, engine: Engine, branch: BranchRow, *, actor: str) -> Services:
@@ -75,10 +103,6 @@ class Services:
             activities=ActivityService(ctx),
             audit=AuditService(ctx),
             keys=KeyService(ctx),
-            records=RecordsImportService(ctx),
-            reports=ReportService(ctx),
-            certificates=CertificateService(ctx),
-            bundles=BundleService(ctx),
         )
 
     def close(self) -> None:

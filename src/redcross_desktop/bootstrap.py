@@ -1,5 +1,10 @@
 # SPDX-License-Identifier: MIT
-"""Composition root for the GUI and the CLI: paths, logging, the store and its services. Qt-free."""
+"""Composition root for the GUI and the CLI: paths, logging, the store and its services. Qt-free.
+
+SQLAlchemy, the migrations and the services are imported inside the functions that open a store:
+the GUI imports this module for `setup_logging()` before its first window is painted, and those
+imports take about a second, which the GUI spends on its writer thread once the window is up.
+"""
 
 from __future__ import annotations
 
@@ -8,20 +13,18 @@ import logging
 import logging.handlers
 from datetime import date
 from pathlib import Path
-
-from sqlalchemy import URL, Engine
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from .core.errors import DatabaseUnavailableError, NoBranchError
 from .core.i18n import _
 from .core.paths import AppPaths
 from .core.progress import NullProgress, Progress
-from .db.engine import create_store_engine, sqlite_file, store_url
-from .db.migrate import upgrade_database
-from .services.branch import BranchRow, create_branch, load_branch, new_branch
-from .services.container import Services
-from .services.demo import DEMO_COMMUNE, DEMO_PROVINCE, DemoSummary, fill_demo
+
+if TYPE_CHECKING:
+    from sqlalchemy import URL, Engine
+
+    from .services.container import Services
+    from .services.demo import DemoSummary
 
 log = logging.getLogger(__name__)
 
@@ -48,13 +51,23 @@ def current_actor() -> str:
 
 
 def prepare_store(
-    db: str | Path | None, paths: AppPaths, *, server_upgrade: bool = True
+    db: str | Path | None, paths: AppPaths, *, server_upgrade: bool = True, progress: Progress | None = None
 ) -> tuple[URL, Engine]:
-    """Resolve `--db`, migrate to head (with a backup first) and return an engine."""
+    """Resolve `--db`, migrate to head (with a backup first) and return an engine. `progress`, if
+    given, hears a message before existing data is upgraded (the GUI then shows a dialog)."""
+    from sqlalchemy.exc import OperationalError
+
+    from .db.engine import create_store_engine, sqlite_file, store_url
+    from .db.migrate import current_revision, head_revision, upgrade_database
+
     url = store_url(db if db is not None else paths.database)
     if (file := sqlite_file(url)) is not None:
         file.parent.mkdir(parents=True, exist_ok=True)
     try:
+        if progress is not None:
+            current = current_revision(url)
+            if current is not None and current != head_revision():
+                progress.report(0, None, _("Đang nâng cấp dữ liệu cho phiên bản mới của phần mềm…"))
         upgrade_database(url, backup_dir=paths.backup_dir, allow_server_upgrade=server_upgrade)
     except OperationalError as exc:
         raise DatabaseUnavailableError(
@@ -67,10 +80,20 @@ def prepare_store(
 
 
 def open_store(
-    db: str | Path | None, paths: AppPaths, *, actor: str | None = None, server_upgrade: bool = True
+    db: str | Path | None,
+    paths: AppPaths,
+    *,
+    actor: str | None = None,
+    server_upgrade: bool = True,
+    progress: Progress | None = None,
 ) -> Services:
     """The services of an initialised store; raises `NoBranchError` for a store with no branch."""
-    _url, engine = prepare_store(db, paths, server_upgrade=server_upgrade)
+    from sqlalchemy.orm import Session
+
+    from .services.branch import BranchRow, load_branch
+    from .services.container import Services
+
+    _url, engine = prepare_store(db, paths, server_upgrade=server_upgrade, progress=progress)
     with Session(engine) as session:
         branch = load_branch(session)
         row = BranchRow.from_model(branch) if branch else None
@@ -93,6 +116,9 @@ def init_store(
     **details: str,
 ) -> Services:
     """Create a new branch store (refused if the store already has a branch)."""
+    from .services.branch import create_branch, new_branch
+    from .services.container import Services
+
     branch = new_branch(province, commune, mode=mode, **details)  # validate codes before touching disk
     _url, engine = prepare_store(db, paths)
     row = create_branch(engine, branch)
@@ -114,6 +140,8 @@ def create_demo_store(
     today: date | None = None,
 ) -> DemoSummary:
     """A new, realistic demo branch (Phường Hoàn Kiếm, Hà Nội) filled with 24 months of records."""
+    from .services.demo import DEMO_COMMUNE, DEMO_PROVINCE, fill_demo
+
     services = init_store(
         db,
         paths,
@@ -137,4 +165,4 @@ def open_demo(paths: AppPaths, *, progress: Progress | None = None) -> Services:
     demo = demo_paths(paths).ensure()
     if not demo.database.exists():
         create_demo_store(demo.database, demo, progress=progress)
-    return open_store(demo.database, demo)
+    return open_store(demo.database, demo, progress=progress)

@@ -19,7 +19,7 @@ from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget, QWizard
 
-from redcross_desktop.app import StartupAborted, build
+from redcross_desktop.app import StartupAborted, build, startup_of
 from redcross_desktop.bootstrap import open_store
 from redcross_desktop.core.i18n import set_language
 from redcross_desktop.core.paths import AppPaths
@@ -297,8 +297,8 @@ def when_wizard_shows(act: Callable[[FirstRunWizard], None]) -> None:
     QTimer.singleShot(0, check)
 
 
-def test_build_shows_the_wizard_and_quitting_it_stops_startup(
-    qtbot, app_data: AppPaths, empty_store: Path
+def test_build_shows_the_wizard_first_for_a_missing_store_and_quitting_it_stops_startup(
+    qtbot, app_data: AppPaths, paths: AppPaths
 ) -> None:
     seen: list[str] = []
 
@@ -307,10 +307,36 @@ def test_build_shows_the_wizard_and_quitting_it_stops_startup(
         wizard.button(CANCEL).click()
 
     when_wizard_shows(quit_wizard)
+    missing = paths.data_dir / "new-branch.sqlite3"  # a first run: decided without opening anything
     with pytest.raises(StartupAborted) as aborted:
-        build(["--db", str(empty_store)])
+        build(["--db", str(missing)])
     assert aborted.value.exit_code == 1
     assert seen == ["Khởi tạo chi hội"]
+    assert not missing.exists()
+
+
+def test_the_wizard_comes_over_the_window_for_a_store_without_a_branch_and_quitting_it_stops_startup(
+    qtbot, app_data: AppPaths, empty_store: Path
+) -> None:
+    seen: list[tuple[str, bool]] = []
+    _app, window = build(["--db", str(empty_store)])  # the file exists: only opening it tells
+    startup = startup_of(window)
+    assert startup is not None
+
+    def quit_wizard(wizard: FirstRunWizard) -> None:
+        seen.append((wizard.windowTitle(), window.isVisible()))
+        wizard.button(CANCEL).click()
+
+    when_wizard_shows(quit_wizard)
+    try:
+        window.show()
+        qtbot.waitUntil(lambda: startup.exit_code is not None)
+        assert startup.exit_code == 1
+        assert seen == [("Khởi tạo chi hội", True)]
+        assert not window.isVisible() and window.services is None
+    finally:
+        window.close()
+        shiboken6.delete(window)
 
 
 def test_build_creates_the_branch_through_the_wizard_on_the_writer_thread(
@@ -339,6 +365,8 @@ def test_build_creates_the_branch_through_the_wizard_on_the_writer_thread(
     when_wizard_shows(fill)
     _app, window = build(["--db", str(empty_store)])
     try:
+        window.show()  # the store opens, has no branch, and the wizard comes over the window
+        qtbot.waitUntil(lambda: window.services is not None, timeout=20_000)
         assert isinstance(window, MainWindow)
         assert window.services.branch.branch_code == "01-00070"
         assert window.services.branch.chair_name == "Nguyễn Thị Hoa"
@@ -350,21 +378,24 @@ def test_build_creates_the_branch_through_the_wizard_on_the_writer_thread(
 
 
 def test_build_opens_in_the_language_saved_in_settings(
-    app_data: AppPaths, services: Services, paths: AppPaths
+    qtbot, app_data: AppPaths, services: Services, paths: AppPaths
 ) -> None:
     UiState.for_paths(app_data).set_language("en")
     _app, window = build(["--db", str(paths.database)])
     try:
         assert window.sidebar.item(0).text() == "Overview"
-        assert window.windowTitle().endswith("Red Cross management software")
+        assert window.windowTitle() == "Red Cross branch management software"  # before the store is open
+        window.show()
+        qtbot.waitUntil(lambda: window.services is not None)
+        assert window.windowTitle().endswith("— Red Cross management software")
     finally:
         window.close()
-        window.services.close()
+        if window.services is not None:
+            window.services.close()
         shiboken6.delete(window)
     _app, window = build(["--db", str(paths.database), "--lang", "vi"])  # the command line wins
     try:
         assert window.sidebar.item(0).text() == "Tổng quan"
     finally:
         window.close()
-        window.services.close()
         shiboken6.delete(window)

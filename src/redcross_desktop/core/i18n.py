@@ -2,7 +2,9 @@
 """Translation: gettext semantics, Vietnamese source strings, catalogues in `resources/locale/*.po`.
 
 The `.po` files are read directly with Babel, so no compiled `.mo` is committed or needed at run
-time. `_` is always imported explicitly from here; class-level constants use `N_()`. Qt-free.
+time; Babel is imported only when a catalogue is first read, as Vietnamese (the source) needs none
+and the GUI's first paint should not wait for it. `_` is always imported explicitly from here;
+class-level constants use `N_()`. Qt-free.
 """
 
 from __future__ import annotations
@@ -10,8 +12,6 @@ from __future__ import annotations
 import gettext
 import threading
 from functools import cache
-
-from babel.messages.pofile import read_po
 
 from .resources import resource
 
@@ -37,6 +37,8 @@ def translations_for(lang: str) -> gettext.NullTranslations:
     path = resource("locale", lang, "LC_MESSAGES", "redcross.po")
     if lang == SOURCE_LANGUAGE or not path.is_file():
         return gettext.NullTranslations()
+    from babel.messages.pofile import read_po  # late: see the module docstring
+
     with path.open("rb") as handle:
         catalog = read_po(handle, locale=lang)
     messages = {

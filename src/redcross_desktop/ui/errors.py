@@ -15,7 +15,6 @@ import sys
 import threading
 import traceback
 from datetime import datetime
-from importlib import metadata
 from pathlib import Path
 from types import TracebackType
 
@@ -66,6 +65,9 @@ def show_error(parent: QWidget | None, error: RedCrossError, *, wait: bool = Fal
 
 
 def _app_version() -> str:
+    # Imported here: importlib.metadata costs a noticeable part of the time to the first window.
+    from importlib import metadata
+
     try:
         return metadata.version("redcross-desktop")
     except metadata.PackageNotFoundError:  # a frozen build without dist-info

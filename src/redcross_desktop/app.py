@@ -41,7 +41,7 @@ from .core.i18n import LANGUAGES, _, set_language
 from .core.paths import AppPaths
 from .ui.errors import CrashReporter, install_excepthooks, show_error
 from .ui.main_window import MainWindow
-from .ui.qt_i18n import translate_buttons
+from .ui.qt_i18n import install_qt_translations, translate_buttons
 from .ui.state import UiState
 from .ui.style import app_icon, apply_style
 from .ui.tasks import QtProgress, TaskRunner
@@ -355,7 +355,9 @@ def _build(argv: Sequence[str] | None) -> tuple[QApplication, MainWindow, Startu
     log.info("starting redcross-desktop %s", " ".join(sys.argv[1:] if argv is None else argv))
     app = _application()
     state = UiState.for_paths(default)
-    set_language(args.lang or state.language_or_default())
+    language = args.lang or state.language_or_default()
+    set_language(language)
+    install_qt_translations(app, language)  # Qt's own menus and buttons, before any widget exists
     reporter = install_excepthooks(paths.log_dir)
     runner = TaskRunner()
     demo = bool(args.demo)

@@ -22,7 +22,7 @@ import pytest
 import shiboken6
 from alembic import command
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMessageBox
 
 from redcross_desktop.app import build, main, startup_of
 from redcross_desktop.core.paths import AppPaths
@@ -136,6 +136,18 @@ def test_the_window_is_painted_before_the_store_opens_then_the_people_list_fills
         return [str(people.model.data(people.model.index(row, 0))) for row in range(people.model.rowCount())]
 
     qtbot.waitUntil(lambda: names() == ["Lê Thị Bình", "Nguyễn Văn Đức"])  # Vietnamese name order
+
+
+def test_the_app_gives_qt_s_own_menus_the_chosen_language(
+    qtbot, app_data: AppPaths, services: Services, paths: AppPaths, built: list[MainWindow]
+) -> None:
+    _app, window = build(["--db", str(paths.database), "--lang", "vi"])
+    built.append(window)
+    field = QLineEdit(window)
+    menu = field.createStandardContextMenu()
+    texts = [action.text().split("\t")[0] for action in menu.actions() if not action.isSeparator()]
+    assert "&Sao chép" in texts and "&Copy" not in texts
+    menu.deleteLater()
 
 
 def test_a_click_on_a_section_before_the_store_is_open_shows_that_section_once_it_is(

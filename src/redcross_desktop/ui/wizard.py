@@ -15,6 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import (
+    QApplication,
     QButtonGroup,
     QFormLayout,
     QFrame,
@@ -39,6 +40,7 @@ from ..services.branch import suggested_details
 from ..services.container import Services
 from ..services.keys import KeyRow
 from .errors import show_error
+from .qt_i18n import install_qt_translations
 from .state import UiState
 from .style import muted_label, set_primary
 from .tasks import Op, Runner
@@ -516,6 +518,9 @@ class FirstRunWizard(QWizard):
     def use_language(self, lang: str) -> None:
         """The wizard switches at once; the main window, built after it, opens in this language."""
         set_language(lang)
+        app = QApplication.instance()
+        if app is not None:
+            install_qt_translations(app, lang)
         self.retranslate()
 
     def retranslate(self) -> None:

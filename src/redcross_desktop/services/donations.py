@@ -20,16 +20,30 @@ from __future__ import annotations
 
 import builtins
 import re
-from collections.abc import Sequence
+from array import array
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
+from typing import Any
 
-from sqlalchemy import Select, and_, func, literal, or_, select, tuple_
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    SQLColumnExpression,
+    and_,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    tuple_,
+)
+from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from ..core.errors import DocumentVoidedError, NotFoundError, ReceiptPrintedError, ValidationError
 from ..core.i18n import _
-from ..core.vn import fold, normalize_text
+from ..core.vn import collation_key, fold, name_sort_key, normalize_text
 from ..db.audit import set_audit_reason
 from ..db.base import utcnow
 from ..db.models import Campaign, Donation, DonationLine, Item, Person, StockMovement
@@ -40,6 +54,10 @@ from .numbering import next_number
 from .stock import receive_stock, reverse_receipt
 
 RECEIPT_SERIES = "BN"
+
+# The orders a receipt list can take, one per column of the list; "receipt" (newest first) is the
+# default and the only one paged by keyset.
+DONATION_SORTS = ("receipt", "date", "donor", "campaign", "channel", "cash", "in_kind", "status")
 
 
 def anonymous_donor() -> str:
@@ -373,6 +391,20 @@ def _filtered(query: DonationQuery) -> Select[int, int, int]:
     return stmt
 
 
+def _label_rank(column: SQLColumnExpression[str], labels: Mapping[str, str]) -> ColumnElement[int]:
+    """A code's place when its labels are sorted as read in the current language."""
+    ranked = sorted(labels, key=lambda code: collation_key(_(labels[code])))
+    return case({code: rank for rank, code in enumerate(ranked)}, value=column, else_=len(ranked))
+
+
+def _in_kind_value() -> ColumnElement[int]:
+    return (
+        select(func.coalesce(func.sum(DonationLine.value_vnd), 0))
+        .where(DonationLine.donation_id == Donation.id, DonationLine.deleted.is_(False))
+        .scalar_subquery()
+    )
+
+
 def _load(session: Session, ids: Sequence[int]) -> list[Donation]:
     if not ids:
         return []
@@ -549,6 +581,57 @@ class DonationService:
         rows = rows[:limit]
         cursor = (int(rows[-1][1]), int(rows[-1][2])) if rows else after
         return DonationIdPage([int(r[0]) for r in rows], cursor, last)
+
+    def ordered_ids(
+        self, query: DonationQuery | None = None, *, sort: str = "receipt", descending: bool = False
+    ) -> array[int]:
+        """Every matching id in the order of `sort` (one of `DONATION_SORTS`), ties by receipt
+        number in the same direction; voids included unless filtered. One query of ids, so a list
+        sorted by any column still loads only the rows it paints. Donor and campaign names follow
+        Vietnamese collation (a person's name by tên, họ, đệm, as the People list), which SQL
+        cannot compute, so those two orders sort (key, id) pairs here. Read-only; any thread."""
+        if sort not in DONATION_SORTS:
+            raise ValueError(f"unknown donation sort {sort!r}")
+        stmt = _filtered(query or DonationQuery())
+        receipt = (Donation.receipt_year, Donation.receipt_no)
+        with self._ctx.sessions() as session:
+            if sort in ("donor", "campaign"):
+                return self._ordered_by_name(session, stmt, sort, descending)
+            primary: tuple[SQLColumnExpression[Any], ...] = {
+                "receipt": (),
+                "date": (Donation.received_on,),
+                "channel": (_label_rank(Donation.channel, DONATION_CHANNELS),),
+                "cash": (Donation.cash_vnd,),
+                "in_kind": (_in_kind_value(),),
+                # "Còn hiệu lực" sorts before "Đã hủy" as "valid" does before "void".
+                "status": (Donation.status,),
+            }[sort]
+            order = [c.desc() if descending else c.asc() for c in (*primary, *receipt)]
+            rows = session.execute(stmt.order_by(*order))
+            return array("q", (row[0] for row in rows))
+
+    def _ordered_by_name(
+        self, session: Session, stmt: Select[int, int, int], sort: str, descending: bool
+    ) -> array[int]:
+        if sort == "donor":
+            donor = aliased(Person)
+            named = stmt.outerjoin(donor, donor.id == Donation.donor_id).add_columns(
+                donor.sort_key, Donation.donor_display
+            )
+            anonymous = name_sort_key("", "", anonymous_donor())
+            keyed = [
+                (person_key or (name_sort_key("", "", display) if display else anonymous), year, no, row_id)
+                for row_id, year, no, person_key, display in session.execute(named)
+            ]
+        else:
+            titled = stmt.outerjoin(Campaign, Campaign.id == Donation.campaign_id).add_columns(Campaign.name)
+            key_of = cache(collation_key)  # a few campaigns, thousands of receipts: collate each once
+            keyed = [
+                (key_of(name) if name else "", year, no, row_id)
+                for row_id, year, no, name in session.execute(titled)
+            ]
+        keyed.sort(reverse=descending)
+        return array("q", (entry[3] for entry in keyed))
 
     def rows(self, ids: builtins.list[int]) -> dict[int, DonationRow]:
         """Row DTOs for the given ids (missing ids are left out). Read-only; any thread."""

@@ -7,6 +7,7 @@ records that point here, so a person is registered once and reused.
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -324,6 +325,12 @@ class PeopleService:
     def page_ids(self, *, after: tuple[str, int] | None, limit: int) -> repo.IdPage:
         with self._ctx.sessions() as session:
             return repo.page_ids(session, after=after, limit=limit)
+
+    def all_ids(self) -> array[int]:
+        """Every live person's id in name order (a million in about a quarter of a second), so a
+        list can know its length and map its scroll bar to rows. Read-only; any thread."""
+        with self._ctx.sessions() as session:
+            return repo.all_ids(session)
 
     def page_ids_before(self, *, before: tuple[str, int] | None, limit: int) -> repo.IdPage:
         """The page of ids just before `before` (None: the last page), for jumping to the end of

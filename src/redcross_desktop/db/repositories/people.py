@@ -5,7 +5,10 @@ Repositories take a Session and never commit. Qt-free."""
 from __future__ import annotations
 
 import re
+from array import array
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
 
 from sqlalchemy import and_, literal, or_, select, text, tuple_
 from sqlalchemy.orm import Session
@@ -63,6 +66,27 @@ def page_ids(session: Session, *, after: tuple[str, int] | None, limit: int) -> 
     rows = rows[:limit]
     cursor = (rows[-1][0], rows[-1][1]) if rows else after
     return IdPage([r[1] for r in rows], cursor, last)
+
+
+def all_ids(session: Session) -> array[int]:
+    """Every live person's id in Vietnamese name order, as one packed array (8 bytes an id).
+
+    On SQLite this is one scan of the covering index people(sort_key, id, deleted) through a raw
+    DB-API cursor on a connection of its own: no ORM rows or SQLAlchemy `Row` objects (a million of
+    them cost seconds), and outside the session's BEGIN IMMEDIATE, so a quarter-second read never
+    holds the write lock."""
+    bind = session.get_bind()
+    if bind.dialect.name != "sqlite":
+        stmt = select(Person.id).where(Person.deleted.is_(False)).order_by(Person.sort_key, Person.id)
+        return array("q", session.scalars(stmt))
+    raw = bind.engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute("SELECT id FROM people WHERE deleted = 0 ORDER BY sort_key, id")
+        rows = cast(Iterable[tuple[int]], cursor)  # sqlite3 cursors iterate; the DB-API stub omits it
+        return array("q", (row_id for (row_id,) in rows))
+    finally:
+        raw.close()  # back to the pool
 
 
 def page_ids_before(session: Session, *, before: tuple[str, int] | None, limit: int) -> IdPage:

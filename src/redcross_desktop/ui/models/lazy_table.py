@@ -5,13 +5,21 @@ The model holds ids, not rows: `fetchMore` asks the source for the next keyset p
 `data()` loads the row DTOs of a whole block when it first meets one it lacks. Row 1,000,000 costs
 what row 10 does, and a view only ever loads what it shows. Sorting and filtering belong to the
 source's query (then `reload()`); a `QSortFilterProxyModel` would load every row.
+
+A source that can read its whole ordered id list at once (`IdListSource`, a million ids in a
+quarter of a second) is better still: its owner runs that read off the GUI thread and hands the
+result to `adopt_ids()`. The model then has every id, so `rowCount()` is the real count, the scroll
+bar maps to rows, and dragging it to the bottom or pressing Ctrl+End loads just the rows painted.
+Rows stay in a bounded cache, so scrolling through a million names does not keep a million DTOs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from array import array
+from collections.abc import Callable, Iterable, Mapping, MutableSequence, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import islice
 from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -24,6 +32,7 @@ R_co = TypeVar("R_co", covariant=True)
 
 PAGE_SIZE = 500
 BLOCK_SIZE = 100
+ROW_CACHE_LIMIT = 10_000  # rows kept for a source-backed list; a few screens' worth, many times over
 ROW_ID_ROLE = Qt.ItemDataRole.UserRole
 
 Index = QModelIndex | QPersistentModelIndex
@@ -62,6 +71,13 @@ class TailSource(Protocol):
         ...
 
 
+@runtime_checkable
+class IdListSource(Protocol):
+    def all_ids(self) -> Sequence[int]:
+        """Every id of the browse list, in its order (read off the GUI thread)."""
+        ...
+
+
 @dataclass(frozen=True)
 class Column(Generic[R]):
     """A column, declared once: `title` is marked with `N_()` and translated when shown."""
@@ -91,6 +107,7 @@ class LazyTableModel(QAbstractTableModel, Generic[R]):
         row_id: Callable[[R], int] = lambda row: row.id,  # type: ignore[attr-defined]
         page_size: int = PAGE_SIZE,
         block_size: int = BLOCK_SIZE,
+        cache_limit: int = ROW_CACHE_LIMIT,
         parent: Any = None,
     ) -> None:
         super().__init__(parent)
@@ -99,13 +116,19 @@ class LazyTableModel(QAbstractTableModel, Generic[R]):
         self._row_id = row_id
         self._page_size = page_size
         self._block_size = block_size
+        self._cache_limit = max(cache_limit, block_size)
         # The ids in list order are reversed(_head) + _tail: `fetchMore` appends to the tail,
         # `fetch_earlier` (after `jump_to_end`) prepends to the head, each in time per page.
         self._head: list[int] = []
-        self._tail: list[int] = []
-        self._serials: dict[int, int] = {}  # id -> serial; its position is serial - _base
+        self._tail: MutableSequence[int] = []
+        # id -> serial; its position is serial - _base. None once the whole id list is adopted: a
+        # million-entry dict would cost 100 MB, and `position_of` is rare enough to scan instead.
+        self._serials: dict[int, int] | None = {}
         self._base = 0
         self._rows: dict[int, R | None] = {}  # None: the id vanished since it was paged in
+        self._evictable = False  # rows can be read again from the source, so the cache may drop some
+        self._complete = False  # browse mode holds the source's whole id list
+        self._generation = 0
         self._cursor: Any = None
         self._exhausted = True
         self._head_cursor: Any = None
@@ -165,6 +188,42 @@ class LazyTableModel(QAbstractTableModel, Generic[R]):
         """True in keyset browse mode, False while a fixed list is shown."""
         return self._browsing
 
+    @property
+    def generation(self) -> int:
+        """Changes on every reset: an id list read for one generation is stale for the next."""
+        return self._generation
+
+    @property
+    def complete(self) -> bool:
+        """True once browse mode holds the whole id list (`adopt_ids`)."""
+        return self._complete
+
+    def wants_id_list(self) -> bool:
+        """True while browsing a source that can give its whole id list and it is not here yet."""
+        return self._browsing and not self._complete and isinstance(self._source, IdListSource)
+
+    def adopt_ids(self, ids: Sequence[int], generation: int) -> bool:
+        """Takes the whole ordered id list of browse mode, read for `generation`. The pages shown
+        so far are normally its first rows: the rest then go in below them and the view keeps its
+        place; otherwise (data changed, or after a jump to the end) the model resets. Cached rows
+        are kept either way. False when the list is stale (the model was reset since)."""
+        if generation != self._generation or not self._browsing or self._complete:
+            return False
+        packed = ids if isinstance(ids, array) else array("q", ids)
+        shown = self.rowCount()
+        if not self._head and list(packed[:shown]) == list(self._tail):
+            if len(packed) > shown:
+                self.beginInsertRows(QModelIndex(), shown, len(packed) - 1)
+                self._take_complete(packed)
+                self.endInsertRows()
+            else:
+                self._take_complete(packed)
+        else:
+            self.beginResetModel()
+            self._take_complete(packed)
+            self.endResetModel()
+        return True
+
     def reload(self) -> None:
         """Back to browse mode from the first page (after a change of order, filter or data)."""
         self._reset(ids=[], rows={}, browsing=True)
@@ -180,7 +239,8 @@ class LazyTableModel(QAbstractTableModel, Generic[R]):
         self._reset(ids=list(dict.fromkeys(ids)), rows={}, browsing=False)
 
     def can_jump_to_end(self) -> bool:
-        """True while browsing a list whose end is not loaded yet, from a source that can page backwards."""
+        """True while browsing a list whose end is not loaded yet, from a source that can page
+        backwards. A complete list needs no jump: its last row is already a row."""
         return self._browsing and not self._exhausted and isinstance(self._source, TailSource)
 
     def jump_to_end(self) -> bool:
@@ -211,7 +271,8 @@ class LazyTableModel(QAbstractTableModel, Generic[R]):
         assert isinstance(self._source, TailSource)
         page = self._source.page_ids_before(before=self._head_cursor, limit=self._page_size)
         self._head_cursor, self._head_exhausted = page.cursor, page.last
-        ids = [row_id for row_id in page.ids if row_id not in self._serials]
+        serials = self._serials if self._serials is not None else {}
+        ids = [row_id for row_id in page.ids if row_id not in serials]
         if ids:
             self.beginInsertRows(QModelIndex(), 0, len(ids) - 1)
             self._prepend_ids(ids)
@@ -233,6 +294,11 @@ class LazyTableModel(QAbstractTableModel, Generic[R]):
         return self._head[head - 1 - position] if position < head else self._tail[position - head]
 
     def position_of(self, row_id: int) -> int | None:
+        if self._serials is None:  # the whole list: a scan in C, ~40 ms for a million ids
+            try:
+                return self._tail.index(row_id)
+            except ValueError:
+                return None
         serial = self._serials.get(row_id)
         return None if serial is None else serial - self._base
 
@@ -243,6 +309,7 @@ class LazyTableModel(QAbstractTableModel, Generic[R]):
             start = position - position % self._block_size
             wanted = [i for i in self._ids_between(start, start + self._block_size) if i not in self._rows]
             loaded = self._source.rows(wanted)
+            self._evict(keep=len(wanted))
             for wanted_id in wanted:
                 self._rows[wanted_id] = loaded.get(wanted_id)
         return self._rows[row_id]
@@ -253,21 +320,40 @@ class LazyTableModel(QAbstractTableModel, Generic[R]):
         self.beginResetModel()
         self._clear_ids()
         self._rows = rows
+        # set_rows() rows exist nowhere else; browsed and show_ids() rows can be read again.
+        self._evictable = not rows
         self._append_ids(ids)
         self._cursor, self._exhausted, self._browsing = None, not browsing, browsing
         self._head_cursor, self._head_exhausted = None, True
+        self._complete = False
+        self._generation += 1
         self.endResetModel()
 
     def _clear_ids(self) -> None:
         self._head, self._tail, self._serials, self._base = [], [], {}, 0
 
+    def _take_complete(self, ids: array[int]) -> None:
+        self._head, self._tail, self._serials, self._base = [], ids, None, 0
+        self._cursor, self._exhausted = None, True
+        self._head_cursor, self._head_exhausted = None, True
+        self._complete = True
+
+    def _evict(self, *, keep: int) -> None:
+        """Drops the oldest cached rows so that `keep` more fit under the limit (dicts keep
+        insertion order, so the first keys are the rows loaded longest ago)."""
+        excess = len(self._rows) + keep - self._cache_limit
+        if self._evictable and excess > 0:
+            for stale in list(islice(self._rows, excess)):
+                del self._rows[stale]
+
     def _ids_between(self, start: int, stop: int) -> list[int]:
         stop = min(stop, self.rowCount())
         head = len(self._head)
         before = [self._head[head - 1 - p] for p in range(start, min(stop, head))]
-        return before + self._tail[max(start - head, 0) : max(stop - head, 0)]
+        return before + list(self._tail[max(start - head, 0) : max(stop - head, 0)])
 
     def _append_ids(self, ids: list[int]) -> None:
+        assert self._serials is not None  # a complete list has nothing to append
         serial = self._base + self.rowCount()
         for row_id in ids:
             self._serials[row_id] = serial
@@ -276,6 +362,7 @@ class LazyTableModel(QAbstractTableModel, Generic[R]):
 
     def _prepend_ids(self, ids: list[int]) -> None:
         """`ids` in list order, placed before the first row."""
+        assert self._serials is not None
         self._base -= len(ids)
         for offset, row_id in enumerate(ids):
             self._serials[row_id] = self._base + offset

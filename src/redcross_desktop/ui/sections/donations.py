@@ -3,16 +3,22 @@
 by receipt number or donor name as you type, with their totals; add, correct, void with a reason,
 see a receipt's history, export the view to Excel. Qt is imported here.
 
+A header click sorts by that column through the service (`DonationService.ordered_ids`: one query
+of ids in that order, donor names in Vietnamese order), never by sorting rows in Qt's memory: the
+model still loads only the rows it paints.
+
 A voided receipt stays in the list (greyed, "Đã hủy") with its number: numbers are never reused.
 """
 
 from __future__ import annotations
 
+from array import array
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -31,7 +37,14 @@ from ...core.i18n import N_, _
 from ...core.vn import format_vnd
 from ...domain.codes import DONATION_CHANNELS
 from ...services.container import Services
-from ...services.donations import DonationIdPage, DonationQuery, DonationRow, DonationService, DonationTotals
+from ...services.donations import (
+    DONATION_SORTS,
+    DonationIdPage,
+    DonationQuery,
+    DonationRow,
+    DonationService,
+    DonationTotals,
+)
 from ..dialogs.campaign_dialog import CampaignsDialog
 from ..dialogs.donation_dialog import DonationDialog
 from ..dialogs.receipt_offer import offer_receipt
@@ -68,6 +81,9 @@ COLUMNS: tuple[Column[DonationRow], ...] = (
 )
 COLUMN_WIDTHS = (125, 90, 240, 180, 125, 115, 130)  # the last column stretches
 MONEY_COLUMNS = (5, 6)
+# One service order per column, in column order; the list opens newest receipt first.
+COLUMN_SORTS = DONATION_SORTS
+DEFAULT_SORT = ("receipt", True)  # (sort, descending)
 
 # The audit log's column names, as the history shows them.
 HISTORY_LABELS = {
@@ -87,22 +103,49 @@ HISTORY_LABELS = {
 }
 
 
+@dataclass(frozen=True)
+class _OffsetPage:
+    ids: list[int]
+    cursor: int  # the offset of the next page in the ordered id list
+    last: bool
+
+
 class _Receipts:
-    """The service as a row source for the lazy model, under the section's current filters."""
+    """The service as a row source for the lazy model, under the section's filters and order.
+
+    Newest first pages by keyset, as it always has. Any other order reads the whole ordered id
+    list when the model asks for its first page (`after` None: a reload) and pages through it;
+    `ordered` then holds the list, for the model to adopt at once."""
 
     def __init__(self, service: DonationService) -> None:
         self.service = service
         self.query = DonationQuery()
+        self.sort = DEFAULT_SORT
+        self.ordered: array[int] | None = None
 
-    def page_ids(self, *, after: Any, limit: int) -> DonationIdPage:
-        return self.service.page_ids(self.query, after=after, limit=limit)
+    def page_ids(self, *, after: Any, limit: int) -> DonationIdPage | _OffsetPage:
+        if self.sort == DEFAULT_SORT:
+            self.ordered = None
+            return self.service.page_ids(self.query, after=after, limit=limit)
+        if after is None or self.ordered is None:
+            sort, descending = self.sort
+            self.ordered = self.service.ordered_ids(self.query, sort=sort, descending=descending)
+        start = int(after or 0)
+        ids = list(self.ordered[start : start + limit])
+        return _OffsetPage(ids, start + len(ids), start + len(ids) >= len(self.ordered))
 
     def rows(self, ids: list[int]) -> dict[int, DonationRow]:
         return self.service.rows(ids)
 
 
 class ReceiptModel(LazyTableModel[DonationRow]):
-    """Greys voided receipts so the eye skips them when adding up."""
+    """Greys voided receipts so the eye skips them when adding up. A header click asks for an
+    order (`sort_requested`); the section has the service read it, so rows are never sorted here."""
+
+    sort_requested = Signal(int, Qt.SortOrder)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.sort_requested.emit(column, order)
 
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
@@ -182,6 +225,9 @@ class DonationsSection(QWidget):
         self.table = QTableView()
         self.table.setModel(self.model)
         style_record_view(self.table, COLUMN_WIDTHS, self.fontMetrics().height() + 12)
+        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
+        self.model.sort_requested.connect(self._on_sort_requested)
+        self.table.setSortingEnabled(True)  # header clicks call model.sort(); it asks the service
 
         self.edit_button = QPushButton(_("Xem, sửa…"))
         self.edit_button.setToolTip(_("Mở biên nhận đang chọn (Enter hoặc nhấp đúp)"))
@@ -283,12 +329,23 @@ class DonationsSection(QWidget):
     def _on_filter_changed(self, _index: int) -> None:
         self.reload()
 
+    def _on_sort_requested(self, column: int, order: Qt.SortOrder) -> None:
+        if not 0 <= column < len(COLUMN_SORTS):
+            return
+        wanted = (COLUMN_SORTS[column], order == Qt.SortOrder.DescendingOrder)
+        if wanted != self.source.sort:
+            self.source.sort = wanted
+            self.reload(select_id=self._selected_id())  # the selected receipt stays selected
+
     def reload(self, select_id: int | None = None) -> None:
-        """Shows the list again under the current filters, and its totals."""
+        """Shows the list again under the current filters and order, and its totals."""
         self._search_timer.stop()
         query = self.query()
         self.source.query = query
         self.model.reload()
+        if self.source.ordered is not None:
+            # A sorted list read its whole id list for its first page: every row is known now.
+            self.model.adopt_ids(self.source.ordered, self.model.generation)
         if select_id is not None:
             position = self.model.position_of(select_id)
             if position is not None:

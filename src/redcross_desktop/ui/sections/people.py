@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Sequence
 from datetime import date
 from functools import partial
 
@@ -376,6 +377,7 @@ class PeopleSection(QWidget):
         self.dialog: PersonDialog | None = None
         self.notice: QMessageBox | None = None
         self._select_when_shown: int | None = None  # a person just added, once the list shows them
+        self._id_list_due = False  # the whole id list is read after the list's next paint
 
         self.add_button = QPushButton(_("Thêm người"))
         self.add_button.setShortcut(QKeySequence(QKeySequence.StandardKey.New))
@@ -409,6 +411,7 @@ class PeopleSection(QWidget):
         self.navigation = LazyNavigation(
             self.table, self.model
         )  # Ctrl+End: the last of a million names at once
+        self.table.viewport().installEventFilter(self)
 
         self.empty = QLabel()
         self.empty.setWordWrap(True)
@@ -433,6 +436,11 @@ class PeopleSection(QWidget):
         return True
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if self._id_list_due and event.type() == QEvent.Type.Paint and watched is self.table.viewport():
+            # The first rows are being painted: only now read the whole id list. A worker reading a
+            # million ids shares the GIL with the GUI thread and would slow that first paint.
+            self._id_list_due = False
+            QTimer.singleShot(0, self._load_id_list)
         if (
             watched is self.search
             and event.type() == QEvent.Type.KeyPress
@@ -489,6 +497,8 @@ class PeopleSection(QWidget):
         self.model.reload()
         self._select_pending()
         people = self._services.people
+        self._id_list_due = self.model.wants_id_list()
+        self.table.viewport().update()
         generation = self._search_generation
         Op(self, lambda _p: people.count(), writes=False).success(
             partial(self._on_count_loaded, generation)
@@ -496,6 +506,27 @@ class PeopleSection(QWidget):
         self._show_empty_hint(
             _("Chưa có ai trong danh sách. Bấm “Thêm người” (Ctrl+N) để thêm người đầu tiên.")
         )
+
+    def _load_id_list(self) -> None:
+        """The whole id list (a million in a quarter of a second), off the GUI thread; once it is
+        in, the scroll bar spans every row and its bottom is the last name."""
+        if not self.model.wants_id_list():
+            return
+        people = self._services.people
+        (
+            Op(self, lambda _p: people.all_ids(), writes=False)
+            .success(partial(self._on_id_list_loaded, self.model.generation))
+            .run(self._runner)
+        )
+
+    def _on_id_list_loaded(self, generation: int, ids: Sequence[int]) -> None:
+        index = self.table.currentIndex()
+        current = self.model.id_at(index.row()) if index.isValid() else None
+        if not self.model.adopt_ids(ids, generation):
+            return  # the list was reloaded or searched meanwhile; that one brings its own
+        if current is not None and self._select_when_shown is None:
+            self._select_when_shown = current  # after a jump to the end, stay on that row
+        self._select_pending()
 
     def _on_count_loaded(self, generation: int, count: int) -> None:
         if generation == self._search_generation:
@@ -553,6 +584,8 @@ class PeopleSection(QWidget):
         if self._select_when_shown is None:
             return
         position = self.model.position_of(self._select_when_shown)
+        if position is None and self.model.wants_id_list():
+            return  # not on the first page; the whole list, on its way, will have it
         self._select_when_shown = None
         if position is not None:
             self.table.selectRow(position)

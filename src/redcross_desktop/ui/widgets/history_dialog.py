@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from datetime import date
+from datetime import UTC, date, datetime
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -53,6 +53,15 @@ def plain_value(value: object) -> str:
     if isinstance(value, str) and _ISO_DATE.fullmatch(value):
         return format_date(date.fromisoformat(value))
     return str(value)
+
+
+def local_time_text(at: datetime) -> str:
+    """An audit time as the officer reads it: dd/mm/yyyy HH:MM in the computer's own zone
+    (Vietnam: UTC+7). The log stores naive UTC, so a change at 08:30 in the commune would
+    otherwise show as 01:30."""
+    aware = at.replace(tzinfo=UTC) if at.tzinfo is None else at
+    local = aware.astimezone()  # no argument: the operating system's zone, summer time included
+    return f"{format_date(local.date())} {local:%H:%M}"
 
 
 def describe_changes(
@@ -110,7 +119,7 @@ class HistoryDialog(QDialog):
         self.table.setColumnWidth(4, 160)
         for position, row in enumerate(self.rows):
             cells = (
-                f"{format_date(row.at.date())} {row.at:%H:%M}",
+                local_time_text(row.at),
                 row.actor,
                 _(ACTION_LABELS.get(row.action, row.action)),
                 describe_changes(row, labels, formatters),

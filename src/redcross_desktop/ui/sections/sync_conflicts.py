@@ -7,7 +7,7 @@ Qt is imported here."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -49,6 +49,7 @@ CONFLICT_COLUMNS: tuple[Column[ConflictView], ...] = (
     Column(N_("Mã bản ghi"), lambda v: v.record_id),
 )
 CONFLICT_WIDTHS = (100, 110, 80, 80, 110, 130)
+DIFFERS = QColor("#FDECEA")  # a pale tint of the Red Cross red: the cells to compare stand out
 
 
 class ConflictsTab(QWidget):
@@ -124,7 +125,10 @@ class ConflictsTab(QWidget):
         if view is None:
             return
         labels = _column_labels()
-        keys = [k for k in dict.fromkeys([*view.incoming, *view.stored]) if k not in ("record_id",)]
+        # What differs first (the officer's question), then the rest of the record for context; the
+        # id and version are equal by definition of a conflict.
+        rest = [k for k in dict.fromkeys([*view.incoming, *view.stored]) if k not in ("record_id", "version")]
+        keys = [k for k in rest if k in view.differing] + [k for k in rest if k not in view.differing]
         self.compare.setRowCount(len(keys))
         bold = QFont(self.compare.font())
         bold.setBold(True)
@@ -138,6 +142,7 @@ class ConflictsTab(QWidget):
                 item = QTableWidgetItem(text)
                 if key in view.differing:
                     item.setFont(bold)
+                    item.setBackground(DIFFERS)
                 self.compare.setItem(row, column, item)
 
     def _on_keep_button_clicked(self) -> None:

@@ -209,6 +209,11 @@ def sheet_digest(pairs: Sequence[tuple[str, str]]) -> tuple[int, str]:
     return len(pairs), hashlib.sha256(index_lines(pairs)).hexdigest()
 
 
+def sheet_digest_columns(ids: Sequence[str], hashes: Sequence[str]) -> tuple[int, str]:
+    """`sheet_digest` of `zip(ids, hashes)`, for a verifier that holds the index column-wise."""
+    return len(ids), hashlib.sha256(index_lines(zip(ids, hashes, strict=True))).hexdigest()
+
+
 # ---------------------------------------------------------------- manifest (C12)
 
 

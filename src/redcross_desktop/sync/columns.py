@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from json.encoder import encode_basestring
+from operator import add, itemgetter
 from typing import Any
 
 from .canonical import MAX_INT, Canon
@@ -33,6 +34,14 @@ _PATTERNS = {
     for kind, p in (("id", _ID), ("period", _PERIOD), ("date", _DATE), ("datetime", _DATETIME))
 }
 _PARSERS = {"date": date.fromisoformat, "datetime": datetime.fromisoformat}
+# The id alphabet as bytes, deleted from a whole ASCII column at C speed instead of a regex over it.
+_ID_BYTES = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz|:_.-"
+# `YYYY-MM-DDTHH:MM:SS+HH:MM`: positions of its digits and of its fixed marks (the sign aside).
+_DT_WIDTH = 25
+_DT_DIGITS = (0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 23, 24)
+_DT_MARKS = ((4, "-"), (7, "-"), (10, "T"), (13, ":"), (16, ":"), (22, ":"))
+_DATE_PART = itemgetter(slice(0, 10))
+_OFFSET_PART = itemgetter(slice(19, 25))
 _format_int = "%d".__mod__
 
 
@@ -52,14 +61,13 @@ class FastColumn:
 
 
 def _quote(joined: str, has_null: bool) -> list[str]:
-    quoted = '"' + joined.replace(SEP, '"\x00"') + '"'
-    if not has_null:
-        return quoted.split(SEP)
-    padded = SEP + quoted + SEP
-    # Twice: replace() does not see the second of two adjacent nulls on its first pass.
-    padded = padded.replace('\x00""\x00', "\x00null\x00").replace('\x00""\x00', "\x00null\x00")
-    return padded[1:-1].split(SEP)
+    parts = ('"' + joined.replace(SEP, '"\x00"') + '"').split(SEP)
+    if has_null:  # a null is the empty string, quoted `""`: JSON null instead
+        parts = list(map(_NULLS.get, parts, parts))
+    return parts
 
+
+_NULLS = {'""': "null"}
 
 _quote_int = '"%d"'.__mod__
 
@@ -69,6 +77,46 @@ def _encode_many(strings: Sequence[str], distinct: set[str], joined: str, has_nu
         table = {v: ("null" if v == "" else '"' + v + '"') for v in distinct}
         return list(map(table.__getitem__, strings))
     return _quote(joined, has_null)
+
+
+def _ids_ok(joined: str, distinct: set[str], count: int) -> bool:
+    """The id pattern over a whole column: nothing but separators left once the alphabet is deleted."""
+    if not joined.isascii():
+        return False
+    rest = joined.encode("ascii").translate(None, _ID_BYTES)
+    return len(rest) == count - 1 and max(map(len, distinct)) <= 200
+
+
+def _datetimes_ok(joined: str, strings: Sequence[str], has_null: bool) -> bool | None:
+    """The datetime pattern and `datetime.fromisoformat` over a column of non-null values, checked
+    on strided slices of the joined column (a column, not a value, per C call); None when the values
+    are not all 25 ASCII characters, for the general path to decide. Parsing a value fails only on
+    a range: its date, its hour, minute or second, or its UTC offset, each checked here apart."""
+    n = len(strings)
+    stride = _DT_WIDTH + 1
+    if has_null or len(joined) != stride * n - 1 or not joined.isascii():
+        return None
+    if joined[_DT_WIDTH::stride] != SEP * (n - 1):  # every value exactly 25 characters
+        return None
+    if not "".join(joined[i::stride] for i in _DT_DIGITS).isdigit():
+        return False
+    if any(joined[i::stride] != mark * n for i, mark in _DT_MARKS) or not set(joined[19::stride]) <= {
+        "+",
+        "-",
+    }:
+        return False
+    if max(map(add, joined[11::stride], joined[12::stride])) > "23":
+        return False
+    if max(joined[14::stride]) > "5" or max(joined[17::stride]) > "5":
+        return False
+    try:
+        for day in set(map(_DATE_PART, strings)):
+            date.fromisoformat(day)
+        for offset in set(map(_OFFSET_PART, strings)):
+            datetime.fromisoformat("2000-01-01T00:00:00" + offset)
+    except ValueError:
+        return False
+    return True
 
 
 def fast_column(column: Column, values: Sequence[object]) -> FastColumn | None:
@@ -119,6 +167,16 @@ def fast_column(column: Column, values: Sequence[object]) -> FastColumn | None:
         if column.codes is not None and not distinct <= column.codes | {""}:
             return None
         return FastColumn(strings, _encode_many(strings, distinct, joined, has_null), has_null)
+    if kind == "id":
+        if not _ids_ok(joined, distinct, len(strings)):
+            return None
+        return FastColumn(strings, _encode_many(strings, distinct, joined, has_null), has_null)
+    if kind == "datetime":
+        shaped = _datetimes_ok(joined, strings, has_null)
+        if shaped is False:
+            return None
+        if shaped:
+            return FastColumn(strings, _encode_many(strings, distinct, joined, has_null), has_null)
     pattern = _PATTERNS[kind]
     if len(distinct) * 4 < len(strings):
         if not pattern.fullmatch(SEP.join(distinct)):
@@ -147,9 +205,5 @@ def row_hashes(sheet_key: str, columns: Sequence[FastColumn]) -> list[str]:
         return []
     head = "[" + encode_basestring(sheet_key) + ","
     sha256 = hashlib.sha256
-    join = ",".join
-    first = [head + e for e in columns[0].encoded]
-    return [
-        sha256((join(row) + "]").encode("utf-8")).hexdigest()
-        for row in zip(first, *(c.encoded for c in columns[1:]), strict=True)
-    ]
+    texts = map(",".join, zip(*(c.encoded for c in columns), strict=True))
+    return [sha256((head + text + "]").encode("utf-8")).hexdigest() for text in texts]

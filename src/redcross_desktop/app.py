@@ -24,6 +24,7 @@ import argparse
 import gc
 import hashlib
 import logging
+import multiprocessing
 import sys
 from collections.abc import Sequence
 from concurrent.futures import Future
@@ -406,6 +407,9 @@ def startup_of(window: MainWindow) -> Startup | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # A packaged (frozen) app re-enters here in each import worker process (services/province/
+    # workers.py); freeze_support() turns that into the worker, and does nothing otherwise.
+    multiprocessing.freeze_support()
     try:
         app, window, startup = _build(argv)
     except StartupAborted as aborted:

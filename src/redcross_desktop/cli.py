@@ -13,6 +13,7 @@ import dataclasses
 import getpass
 import json
 import logging
+import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -780,6 +781,7 @@ def build_parser(paths: AppPaths) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    multiprocessing.freeze_support()  # a frozen build's import workers start here (see app.main)
     paths = AppPaths.default()
     args = build_parser(paths).parse_args(argv)  # exits 2 on bad usage
     set_language(args.lang)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -17,8 +17,8 @@ from ...core.errors import RedCrossError
 from ...core.i18n import _
 from ...db.models import AuditEntry, Branch
 from ...sync.verify import make_finding
-
-VN_TZ = timezone(timedelta(hours=7))  # Vietnam keeps no daylight saving time
+from .keyrules import VN_TZ as VN_TZ
+from .keyrules import show_date as show_date
 
 Clock = Callable[[], datetime]
 
@@ -104,10 +104,3 @@ def naive_utc(moment: datetime) -> datetime:
 def month_of(moment: datetime) -> str:
     local = moment.astimezone(VN_TZ) if moment.tzinfo else moment
     return f"{local.year:04d}-{local.month:02d}"
-
-
-def show_date(moment: datetime | None) -> str:
-    if moment is None:
-        return ""
-    local = moment.replace(tzinfo=UTC).astimezone(VN_TZ) if moment.tzinfo is None else moment
-    return f"{local.day:02d}/{local.month:02d}/{local.year:04d}"

@@ -40,8 +40,13 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    BindParameter,
     ColumnElement,
+    CompoundSelect,
+    Select,
+    String,
     and_,
+    bindparam,
     case,
     cast,
     distinct,
@@ -49,6 +54,7 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
+    union_all,
 )
 from sqlalchemy.orm import Session
 
@@ -98,137 +104,196 @@ def _bigint(value: ColumnElement[Any]) -> ColumnElement[int]:
     return cast(value, BigInteger)
 
 
-def _rows(sheet: str, branches: Branches) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = [
-        ProvinceRecord.sheet_key == sheet,
-        ProvinceRecord.deleted.is_(False),
-    ]
-    if branches is not None:
-        conditions.append(ProvinceRecord.origin_branch.in_(sorted(branches)))
-    return conditions
-
-
 Key = tuple[str, str]  # (origin_branch, the sheet's filter code: relief kind, member category…)
+Groups = dict[Key, tuple[int, ...]]
+MEASURES = 6  # the most measures a scan sums side by side (activities)
+
+# The statements' parameters: the communes (an expanding IN), the month and its first and last day.
+_BRANCHES: BindParameter[str] = bindparam("branches", expanding=True)
+_PERIOD = bindparam("period", type_=String())
+_START = bindparam("start", type_=String())
+_END = bindparam("end", type_=String())
 
 
-class _Scans:
-    """One SQL pass per sheet for a whole recompute, grouped by commune and by the column the
-    catalogue filters on, with every measure summed side by side: each aggregate then adds up the
-    groups its filter selects. Reading the JSON fields dominates the cost, so each row is read
-    once per sheet rather than once per indicator (the members register is the largest sheet)."""
+@dataclass(frozen=True)
+class _Spec:
+    """One scan: the live rows of `sheet` (of the month when `monthly`) whose JSON fields in
+    `only` have the allowed values, grouped by commune and `dimension` (and `dimension2`), with
+    `measures` computed over the JSON `fields`."""
 
-    def __init__(self, session: Session, rng: _Range, branches: Branches) -> None:
-        self.session = session
-        self.rng = rng
-        self.branches = branches
-        self._memo: dict[object, dict[Key, tuple[int, ...]]] = {}
+    sheet: str
+    monthly: bool
+    fields: tuple[str, ...]
+    dimension: str | None
+    measures: Callable[[Any], Sequence[ColumnElement[Any]]]
+    only: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    dimension2: str | None = None
 
-    def _run(
-        self,
-        name: object,
-        fields: Sequence[str],
-        dimension: str | None,
-        measures: Callable[[Any], Sequence[ColumnElement[Any]]],
-        where: Sequence[ColumnElement[bool]],
-        only: Mapping[str, tuple[str, ...]] | None = None,
-    ) -> dict[Key, tuple[int, ...]]:
-        """Groups the rows selected by `where` (plain columns) and `only` (JSON field → allowed
-        values) by commune and `dimension`, and computes `measures` over the JSON `fields`."""
-        if name not in self._memo:
-            # Each document is parsed once and each field read once per row, in subqueries that
-            # OFFSET 0 keeps PostgreSQL from inlining (it would parse again for every reference).
-            docs = (
-                select(
-                    ProvinceRecord.origin_branch.label("branch"),
-                    json_document(ProvinceRecord.data).label("doc"),
-                )
-                .where(*where)
-                .offset(0)
-                .subquery("d")
-            )
-            keys = list(dict.fromkeys([*fields, *([dimension] if dimension else [])]))
-            filters = [json_text(docs.c.doc, key).in_(values) for key, values in (only or {}).items()]
-            rows = (
-                select(docs.c.branch, *(json_text(docs.c.doc, k).label(k) for k in keys))
-                .where(*filters)
-                .offset(0)
-                .subquery("r")
-            )
-            dim = rows.c[dimension] if dimension else literal_column("''")
-            stmt = select(rows.c.branch, dim, *(func.coalesce(m, 0) for m in measures(rows.c))).group_by(
-                rows.c.branch, *([dim] if dimension else [])
-            )
-            self._memo[name] = {
-                (str(branch), str(code or "")): tuple(int(v or 0) for v in values)
-                for branch, code, *values in self.session.execute(stmt)
-            }
-        return self._memo[name]
 
-    def _month(self, sheet: str) -> list[ColumnElement[bool]]:
-        return [*_rows(sheet, self.branches), ProvinceRecord.period == self.rng.period]
+def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.sum(case((condition, 1), else_=0))
 
-    def donations(self) -> dict[Key, tuple[int, ...]]:
-        """(cash, in kind, count) of the month's valid receipts."""
-        return self._run(
+
+def _spec(name: object) -> _Spec:
+    """The scan called `name` (see `_Scans`)."""
+    if name == "donations":  # (cash, in kind, count) of the month's valid receipts
+        return _Spec(
             "donations",
+            True,
             ("cash_vnd", "in_kind_vnd"),
             None,
             lambda c: [func.sum(_bigint(c.cash_vnd)), func.sum(_bigint(c.in_kind_vnd)), func.count()],
-            self._month("donations"),
-            {"status": ("valid",)},
+            (("status", ("valid",)),),
         )
-
-    def relief(self) -> dict[Key, tuple[int, ...]]:
-        """(people covered, cash, goods value, records) of the month by kind."""
+    if name == "relief":  # (people covered, cash, goods value, records) of the month by kind
         fields = ("people_covered", "cash_vnd", "goods_vnd")
-        return self._run(
+        return _Spec(
             "relief",
+            True,
             fields,
             "kind",
             lambda c: [*(func.sum(_bigint(c[f])) for f in fields), func.count()],
-            self._month("relief"),
         )
-
-    def relief_people(self, kinds: tuple[str, ...]) -> dict[Key, tuple[int, ...]]:
-        """Distinct people helped over these kinds (a distinct count does not add up by kind)."""
-        return self._run(
-            ("relief_people", kinds),
+    if isinstance(name, tuple) and name[0] == "relief_people":
+        # Distinct people helped over these kinds (a distinct count does not add up by kind).
+        kinds: tuple[str, ...] = name[1]
+        return _Spec(
+            "relief",
+            True,
             ("person_id",),
             None,
             lambda c: [func.count(distinct(c.person_id))],
-            self._month("relief"),
-            {"kind": kinds} if kinds else None,
+            (("kind", kinds),) if kinds else (),
         )
-
-    def members(self) -> dict[Key, tuple[int, ...]]:
-        """(active at the month's end, joined in the month, left in the month) by category. The
-        register carries every membership whatever its period, so the dates decide."""
-        rng = self.rng
-
-        def count(condition: ColumnElement[bool]) -> ColumnElement[int]:
-            return func.sum(case((condition, 1), else_=0))
-
-        def measures(c: Any) -> list[ColumnElement[Any]]:
+    if name == "members":
+        # (active at the month's end, joined in the month, left in the month) by category. The
+        # register carries every membership whatever its period, so the dates decide.
+        def members(c: Any) -> list[ColumnElement[Any]]:
             joined, left = c.joined_on, c.left_on
             return [
-                count(and_(joined <= rng.end, or_(left.is_(None), left > rng.end))),
-                count(and_(joined >= rng.start, joined <= rng.end)),
-                count(and_(left >= rng.start, left <= rng.end)),
+                _count_if(and_(joined <= _END, or_(left.is_(None), left > _END))),
+                _count_if(and_(joined >= _START, joined <= _END)),
+                _count_if(and_(left >= _START, left <= _END)),
             ]
 
-        return self._run(
-            "members", ("joined_on", "left_on"), "category", measures, _rows("members", self.branches)
-        )
-
-    def activities(self) -> dict[Key, tuple[int, ...]]:
-        """(count, sessions, participants, cases, people served, value) of the month by type."""
-        return self._run(
+        return _Spec("members", False, ("joined_on", "left_on"), "category", members)
+    if name == "activities":  # (count, sessions, participants, cases, people served, value) by type
+        return _Spec(
             "activities",
+            True,
             _ACTIVITY_COLUMNS,
             "type",
             lambda c: [func.count(), *(func.sum(_bigint(c[f])) for f in _ACTIVITY_COLUMNS)],
-            self._month("activities"),
         )
+    if name == "activity_types":  # the activity types a commune keeps records of (live, any period)
+        return _Spec("activities", False, (), "type", lambda c: [])
+    if name == "reported":  # the commune's own report rows of the month: (indicator, disagg) → value
+        return _Spec(
+            "report",
+            True,
+            ("value",),
+            "indicator",
+            lambda c: [func.max(_bigint(c.value))],
+            dimension2="disagg",
+        )
+    raise KeyError(name)
+
+
+def _select(index: int, spec: _Spec) -> Select[Any]:
+    where: list[ColumnElement[bool]] = [
+        ProvinceRecord.sheet_key == spec.sheet,
+        ProvinceRecord.deleted.is_(False),
+        ProvinceRecord.origin_branch.in_(_BRANCHES),
+    ]
+    if spec.monthly:
+        where.append(ProvinceRecord.period == _PERIOD)
+    # Each document is parsed once and each field read once per row, in subqueries that OFFSET 0
+    # keeps PostgreSQL from inlining (it would parse again for every reference).
+    docs = (
+        select(ProvinceRecord.origin_branch.label("branch"), json_document(ProvinceRecord.data).label("doc"))
+        .where(*where)
+        .offset(0)
+        .subquery(f"d{index}")
+    )
+    dims = [d for d in (spec.dimension, spec.dimension2) if d]
+    keys = list(dict.fromkeys([*spec.fields, *dims]))
+    filters = [json_text(docs.c.doc, key).in_(values) for key, values in spec.only]
+    rows = (
+        select(docs.c.branch, *(json_text(docs.c.doc, k).label(k) for k in keys))
+        .where(*filters)
+        .offset(0)
+        .subquery(f"r{index}")
+    )
+    blank: ColumnElement[Any] = literal_column("''")
+    measures: list[ColumnElement[Any]] = [func.coalesce(m, 0) for m in spec.measures(rows.c)]
+    measures += [literal_column("0")] * (MEASURES - len(measures))
+    return select(
+        literal_column(str(index)).label("part"),
+        rows.c.branch,
+        (rows.c[spec.dimension] if spec.dimension else blank).label("dim"),
+        (rows.c[spec.dimension2] if spec.dimension2 else blank).label("dim2"),
+        *(m.label(f"m{i}") for i, m in enumerate(measures)),
+    ).group_by(rows.c.branch, *(rows.c[d] for d in dims))
+
+
+_STATEMENTS: dict[tuple[object, ...], CompoundSelect[Any]] = {}
+
+
+def _statement(plan: tuple[object, ...]) -> CompoundSelect[Any]:
+    """Every scan of `plan` in one statement (UNION ALL, column `part` = the scan's place in the
+    plan), built once per plan: one round trip and one statement execution per recompute."""
+    if plan not in _STATEMENTS:
+        _STATEMENTS[plan] = union_all(*(_select(i, _spec(name)) for i, name in enumerate(plan)))
+    return _STATEMENTS[plan]
+
+
+class _Scans:
+    """One SQL statement for a whole recompute: one scan per sheet (and per distinct-count
+    filter), grouped by commune and by the column the catalogue filters on, with every measure
+    summed side by side; each aggregate then adds up the groups its filter selects. Reading the
+    JSON fields dominates the cost, so each row is read once per scan rather than once per
+    indicator (the members register is the largest sheet)."""
+
+    def __init__(
+        self, session: Session, rng: _Range, branches: Collection[str], plan: Iterable[object]
+    ) -> None:
+        self.plan = tuple(dict.fromkeys(plan))
+        self._memo: dict[object, Groups] = {name: {} for name in self.plan}
+        self.reported: dict[str, dict[tuple[str, str], int]] = {}
+        if not self.plan:
+            return
+        params = {"branches": sorted(branches), "period": rng.period, "start": rng.start, "end": rng.end}
+        for part, branch, dim, dim2, *values in session.execute(_statement(self.plan), params):
+            name = self.plan[int(part)]
+            if name == "reported":
+                if dim is not None and values[0] is not None:
+                    self.reported.setdefault(str(branch), {})[(str(dim), str(dim2 or ""))] = int(values[0])
+                continue
+            self._memo[name][(str(branch), str(dim or ""))] = tuple(int(v or 0) for v in values)
+
+    def _groups(self, name: object) -> Groups:
+        return self._memo[name]
+
+    def donations(self) -> Groups:
+        return self._groups("donations")
+
+    def relief(self) -> Groups:
+        return self._groups("relief")
+
+    def relief_people(self, kinds: tuple[str, ...]) -> Groups:
+        return self._groups(("relief_people", kinds))
+
+    def members(self) -> Groups:
+        return self._groups("members")
+
+    def activities(self) -> Groups:
+        return self._groups("activities")
+
+    def activity_types(self) -> dict[str, set[str]]:
+        result: dict[str, set[str]] = {}
+        for branch, kind in self._groups("activity_types"):
+            result.setdefault(branch, set()).add(kind)
+        return result
 
 
 _ACTIVITY_COLUMNS = ("sessions", "participants", "cases", "people_served", "value_vnd")
@@ -347,13 +412,46 @@ def province_catalogue(session: Session) -> Catalogue:
     return load_catalogue(str(version) if version else None)
 
 
-def _activity_types(session: Session, branches: Branches) -> dict[str, set[str]]:
-    """Per commune, the activity types it keeps records of (live, any period) at the province."""
-    stmt = select(ProvinceRecord.origin_branch, _field("type")).where(*_rows("activities", branches))
-    stmt = stmt.distinct()
-    result: dict[str, set[str]] = {}
-    for branch, kind in session.execute(stmt):
-        result.setdefault(str(branch), set()).add(str(kind))
+def _scan_of(part: Source) -> object:
+    """The scan (`_spec`) an aggregate of PROVINCE_AGGREGATES adds up."""
+    if part.agg == "relief.people_distinct":
+        return ("relief_people", part.param("kinds"))
+    return part.agg.split(".", 1)[0]
+
+
+def _plan(indicators: Sequence[Indicator]) -> tuple[object, ...]:
+    """The scans a recompute of `indicators` needs, in a stable order."""
+    plan: dict[object, None] = {}
+    for indicator in indicators:
+        if indicator.source.kind != "derived":
+            for part in indicator.source.aggregates:
+                plan.setdefault(_scan_of(part))
+    if any(i.fallback_manual for i in indicators):
+        plan.setdefault("activity_types")
+    return tuple(plan)
+
+
+def _figures(
+    scans: _Scans, catalogue: Catalogue, indicators: Sequence[Indicator], branches: Iterable[str]
+) -> dict[str, dict[str, int]]:
+    cache: dict[Source, PerBranch] = {}
+
+    def aggregate(part: Source) -> PerBranch:
+        if part not in cache:
+            cache[part] = PROVINCE_AGGREGATES[part.agg](scans, part)
+        return cache[part]
+
+    types = scans.activity_types() if "activity_types" in scans.plan else {}
+    result: dict[str, dict[str, int]] = {}
+    for branch in sorted(branches):
+        values: dict[str, int | None] = {}
+
+        def figure(part: Source, branch: str = branch) -> int:
+            return aggregate(part).get(branch, 0)
+
+        for indicator in indicators:
+            _value(indicator, catalogue, values, figure, types.get(branch))
+        result[branch] = {code: v for code, v in values.items() if v is not None}
     return result
 
 
@@ -366,35 +464,17 @@ def recompute_many(
 ) -> dict[str, dict[str, int]]:
     """`recompute` for several communes at once (all communes with records when None): commune →
     indicator code → value. A commune with no record of the month still gets every indicator
-    (zeros), except fallback-manual activities rows it keeps no records for. Read-only."""
-    rng = _range(period)
+    (zeros), except fallback-manual activities rows it keeps no records for. One statement
+    (`_Scans`). Read-only."""
     catalogue = catalogue or province_catalogue(session)
     branches: set[str] | None = set(branch_codes) if branch_codes is not None else None
     if branches is None:
         branches = set(session.scalars(select(ProvinceRecord.origin_branch).distinct()))
     if not branches:
         return {}
-    scans = _Scans(session, rng, branches)
-    cache: dict[Source, PerBranch] = {}
-
-    def aggregate(part: Source) -> PerBranch:
-        if part not in cache:
-            cache[part] = PROVINCE_AGGREGATES[part.agg](scans, part)
-        return cache[part]
-
     indicators = recomputable(catalogue)
-    types = _activity_types(session, branches) if any(i.fallback_manual for i in indicators) else {}
-    result: dict[str, dict[str, int]] = {}
-    for branch in sorted(branches):
-        values: dict[str, int | None] = {}
-
-        def figure(part: Source, branch: str = branch) -> int:
-            return aggregate(part).get(branch, 0)
-
-        for indicator in indicators:
-            _value(indicator, catalogue, values, figure, types.get(branch))
-        result[branch] = {code: v for code, v in values.items() if v is not None}
-    return result
+    scans = _Scans(session, _range(period), branches, _plan(indicators))
+    return _figures(scans, catalogue, indicators, branches)
 
 
 def _value(
@@ -443,16 +523,10 @@ def reported_values(
 ) -> dict[str, dict[tuple[str, str], int]]:
     """The communes' own report rows of the month (live ones): commune → (indicator, disagg) →
     value; disagg is "" for the indicator's own figure. Read-only."""
-    conditions = [*_rows("report", set(branch_codes) if branch_codes is not None else None)]
-    stmt = select(ProvinceRecord.origin_branch, _field("indicator"), _field("disagg"), _field("value")).where(
-        *conditions, ProvinceRecord.period == period
-    )
-    result: dict[str, dict[tuple[str, str], int]] = {}
-    for branch, code, disagg, value in session.execute(stmt):
-        if code is None or value is None:
-            continue
-        result.setdefault(str(branch), {})[(str(code), str(disagg or ""))] = int(value)
-    return result
+    branches = set(branch_codes) if branch_codes is not None else None
+    if branches is None:
+        branches = set(session.scalars(select(ProvinceRecord.origin_branch).distinct()))
+    return _Scans(session, _range(period), branches, ("reported",)).reported
 
 
 def mismatches_of(
@@ -489,11 +563,14 @@ def mismatches_of(
 def report_mismatches(
     session: Session, branch_code: str, period: str, *, catalogue: Catalogue | None = None
 ) -> list[ReportMismatch]:
-    """`REPORT_MISMATCH` warnings of one commune's month: its report rows against `recompute`.
-    Empty when the commune sent no report rows for the month. Read-only; the caller's session."""
+    """`REPORT_MISMATCH` warnings of one commune's month: its report rows against `recompute`, both
+    read by one statement. Empty when the commune sent no report rows for the month. Read-only;
+    the caller's session (the import runs it in its transaction, after the merge)."""
     catalogue = catalogue or province_catalogue(session)
-    reported = reported_values(session, period, [branch_code]).get(branch_code, {})
+    indicators = recomputable(catalogue)
+    scans = _Scans(session, _range(period), [branch_code], (*_plan(indicators), "reported"))
+    reported = scans.reported.get(branch_code, {})
     if not reported:
         return []
-    recomputed = recompute(session, branch_code, period, catalogue=catalogue)
+    recomputed = _figures(scans, catalogue, indicators, [branch_code])[branch_code]
     return mismatches_of(catalogue, branch_code, period, reported, recomputed)

@@ -6,19 +6,20 @@ a second key for a branch is never silent (KEY_CHANGED); revocation is the provi
 rotation announced in a bundle signed by the old key is applied when that bundle is committed.
 Every change writes an audit row (table `province_keys` or `province_branches`).
 
-`key_decision` is the pure stage 4–5 verdict on a manifest from a loaded `Registry`. Qt-free."""
+`key_decision` (in `keyrules.py`, light enough for the verifier's worker processes) is the pure
+stage 4–5 verdict on a manifest from a `Registry` loaded here. Qt-free."""
 
 from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from ...core.errors import DuplicateError, NotFoundError, UnknownAreaCodeError, ValidationError
@@ -28,8 +29,6 @@ from ...db.models import BundleState, ProvinceBranch, ProvinceKey
 from ...domain import areas
 from ...sync import keys as crypto
 from ...sync.keyfile import KeyRegistration, read_key_file
-from ...sync.rows import KeyDecision
-from ...sync.verify import TrustedKey
 from ..context import ServiceContext
 from .common import (
     Clock,
@@ -40,6 +39,9 @@ from .common import (
     show_date,
     system_clock,
 )
+from .keyrules import RegisteredKey as RegisteredKey  # the stage 4–5 API, re-exported
+from .keyrules import Registry as Registry
+from .keyrules import key_decision as key_decision
 
 CONFIRM_METHODS = ("paper form", "phone")
 ROTATION_METHOD = "rotation"  # confirmed by the old key's signature on the rotation bundle
@@ -126,82 +128,60 @@ class KeyFileInfo:
 # ---------------------------------------------------------------- registry (stages 4–5)
 
 
-@dataclass(frozen=True)
-class RegisteredKey:
-    key_id: str
-    branch_code: str
-    raw: bytes
-    status: str
-    effective_seq: int | None
-    retired_at_seq: int | None
-    revoked_at: datetime | None
+_KEY_COLUMNS = (
+    ProvinceKey.key_id,
+    ProvinceKey.branch_code,
+    ProvinceKey.public_key,
+    ProvinceKey.status,
+    ProvinceKey.effective_seq,
+    ProvinceKey.retired_at_seq,
+    ProvinceKey.revoked_at,
+)
 
 
-@dataclass(frozen=True)
-class Registry:
-    province_code: str
-    branches: frozenset[str]
-    keys: Mapping[str, RegisteredKey]
-    active: Mapping[str, str]  # branch_code -> key_id of its active key
-
-
-def load_registry(session: Session) -> Registry:
-    province = province_of(session)
+def _registry(province_code: str, branches: Iterable[str], rows: Iterable[Any]) -> Registry:
     keys = {
         key_id: RegisteredKey(
             key_id, branch_code, base64.b64decode(public_key), status, effective, retired, revoked
         )
-        for key_id, branch_code, public_key, status, effective, retired, revoked in session.execute(
-            select(
-                ProvinceKey.key_id,
-                ProvinceKey.branch_code,
-                ProvinceKey.public_key,
-                ProvinceKey.status,
-                ProvinceKey.effective_seq,
-                ProvinceKey.retired_at_seq,
-                ProvinceKey.revoked_at,
-            )
-        )
+        for key_id, branch_code, public_key, status, effective, retired, revoked in rows
     }
     return Registry(
-        province.province_code,
-        frozenset(session.scalars(select(ProvinceBranch.branch_code))),
+        province_code,
+        frozenset(branches),
         keys,
         {k.branch_code: k.key_id for k in keys.values() if k.status == "active"},
     )
 
 
-def key_decision(
-    registry: Registry,
-    manifest: Mapping[str, Any],
-    digest: str,
-    imported_before: Callable[[str, str], bool],
-) -> KeyDecision:
-    """Stages 4–5 (after WRONG_RECIPIENT) in table order: UNKNOWN_BRANCH, KEY_BRANCH_MISMATCH,
-    KEY_REVOKED (unless this very bundle was imported before), KEY_RETIRED (seq ≥ retired_at_seq),
-    UNKNOWN_KEY (not registered or pending: the embedded key is used for a preview only)."""
-    branch, key_id = str(manifest["branch_code"]), str(manifest["key_id"])
-    findings: list[tuple[str, dict[str, Any]]] = []
-    if branch not in registry.branches:
-        findings.append(("UNKNOWN_BRANCH", {"b": branch}))
-    key = registry.keys.get(key_id)
-    if key is None or key.status == "pending":
-        params: dict[str, Any] = {"key_id": key_id}
-        if branch in registry.active:  # shown as a key change (§9)
-            params["active_key_id"] = registry.active[branch]
-        findings.append(("UNKNOWN_KEY", params))
-        return KeyDecision(None, tuple(findings))
-    if key.branch_code != branch:
-        findings.append(("KEY_BRANCH_MISMATCH", {"a": key.branch_code, "b": branch}))
-    elif key.status == "revoked" and not imported_before(branch, digest):
-        findings.append(("KEY_REVOKED", {"d": show_date(key.revoked_at)}))
-    elif (
-        key.status == "retired"
-        and key.retired_at_seq is not None
-        and int(manifest["seq"]) >= key.retired_at_seq
-    ):
-        findings.append(("KEY_RETIRED", {"n": key.retired_at_seq}))
-    return KeyDecision(TrustedKey(key.raw, key.branch_code), tuple(findings))
+def load_registry(session: Session) -> Registry:
+    province = province_of(session)
+    return _registry(
+        province.province_code,
+        session.scalars(select(ProvinceBranch.branch_code)),
+        session.execute(select(*_KEY_COLUMNS)),
+    )
+
+
+def registry_for(session: Session, province_code: str, branch_code: str, key_id: str) -> Registry:
+    """The part of the registry `key_decision` reads for a manifest of `branch_code` signed by
+    `key_id`: that branch (if registered), that key and the branch's active key. The same verdict
+    as the whole registry, read in time independent of the number of communes (the import decides
+    stages 4–5 again inside each bundle's transaction)."""
+    return _registry(
+        province_code,
+        session.scalars(_BRANCH, {"branch": branch_code}),
+        session.execute(_KEYS_OF, {"branch": branch_code, "key_id": key_id}),
+    )
+
+
+_BRANCH = select(ProvinceBranch.branch_code).where(ProvinceBranch.branch_code == bindparam("branch"))
+_KEYS_OF = select(*_KEY_COLUMNS).where(
+    or_(
+        ProvinceKey.key_id == bindparam("key_id"),
+        and_(ProvinceKey.branch_code == bindparam("branch"), ProvinceKey.status == "active"),
+    )
+)
 
 
 # ---------------------------------------------------------------- changes

@@ -3,9 +3,9 @@
 province merge of bundle-format.md §11, and lets the caller decide stages 4–5 from its own key
 registry (`authorize`).
 
-The values come from the very cells the verifier read and hashed, canonicalised by the same column
-functions (`columns.py`, `canonical.py`), so the merge stores exactly what was signed and no sheet
-is parsed twice. The registry stays with the caller: this module never touches the database.
+The values are the very canonical columns the verifier built and hashed (handed over through
+`_Verifier._accepted_columns`), so the merge stores exactly what was signed and no sheet is parsed
+or canonicalised twice. The registry stays with the caller: this module never touches the database.
 
 This extends the private `_Verifier` of `verify.py` in two narrow places (the stage 4–5 hook and
 the per-sheet result); the tests pin both, so a change there shows at once. Qt-free."""
@@ -19,9 +19,9 @@ from typing import Any
 
 from . import keys as crypto
 from .archive import ZipLimits
-from .canonical import CellLimitError, CellTypeError, canon_function, canonical_manifest
+from .canonical import canonical_manifest
 from .codes import CODES, REJECT
-from .columns import fast_column, from_canonical
+from .columns import FastColumn
 from .schema import SheetSchema
 from .verify import TrustedKey, VerificationResult, _Stop, _Verifier
 
@@ -73,7 +73,8 @@ class _RowVerifier(_Verifier):
     def __init__(self, authorize: Authorizer | None, province_code: str | None, limits: ZipLimits) -> None:
         super().__init__(None, province_code, limits)
         self._authorize = authorize
-        self.captured: list[tuple[SheetSchema, list[list[Any]], _Located]] = []
+        self.captured: list[tuple[SheetSchema, Sequence[FastColumn], _Located]] = []
+        self._columns_now: Sequence[FastColumn] = ()
 
     def _stage4_5(self) -> None:
         if self._authorize is None:
@@ -102,31 +103,20 @@ class _RowVerifier(_Verifier):
         add: Callable[..., None],
         max_rows: int,
     ) -> tuple[dict[str, str], tuple[Sequence[str], Sequence[int]]]:
+        self._columns_now = ()
         result = super()._data_sheet(sheet, name, rows, add, max_rows)
-        self.captured.append((sheet, rows, result))
+        self.captured.append((sheet, self._columns_now, result))
         return result
 
+    def _accepted_columns(self, sheet: SheetSchema, columns: Sequence[FastColumn]) -> None:
+        self._columns_now = columns
 
-def _sheet_rows(sheet: SheetSchema, rows: list[list[Any]], located: _Located) -> SheetRows:
+
+def _sheet_rows(sheet: SheetSchema, columns: Sequence[FastColumn], located: _Located) -> SheetRows:
+    """The merge's rows from the very columns stage 7 canonicalised and hashed."""
     hashes, (ids, excel_rows) = located
-    n = len(sheet.columns)
-    if not excel_rows:
+    if not excel_rows or not columns:
         return SheetRows(sheet.sheet_key, sheet.title, sheet.scope, sheet.keys, ())
-    data = rows[1:] if len(excel_rows) == len(rows) - 1 else [rows[r - 1] for r in excel_rows]
-    # calamine gives a rectangular grid; a sheet narrower than the schema has blank cells there.
-    raw_columns: list[tuple[Any, ...]] = list(zip(*data, strict=False))[:n]
-    raw_columns += [("",) * len(data)] * (n - len(raw_columns))
-    columns = []
-    for column, raw in zip(sheet.columns, raw_columns, strict=True):
-        fast = fast_column(column, raw)
-        if fast is None:
-            fn = canon_function(column)
-            try:
-                canon = [fn(v) for v in raw]
-            except (CellTypeError, CellLimitError) as exc:  # stage 7 accepted these very cells
-                raise AssertionError(f"{sheet.sheet_key}.{column.key}: verified cell not canonical") from exc
-            fast = from_canonical(canon)
-        columns.append(fast)
     values = [[v or None for v in c.values] for c in columns]  # "" is canonical null (C5)
     out = tuple(
         CanonicalRow(rid, excel_row, hashes[rid], row)
@@ -153,5 +143,5 @@ def verify_with_rows(
     result = verifier.result()
     if result.severity == REJECT:
         return VerifiedBundle(result)
-    sheets = {s.sheet_key: _sheet_rows(s, rows, located) for s, rows, located in verifier.captured}
+    sheets = {s.sheet_key: _sheet_rows(s, columns, located) for s, columns, located in verifier.captured}
     return VerifiedBundle(result, sheets)

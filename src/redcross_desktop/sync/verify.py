@@ -695,6 +695,7 @@ class _Verifier:
         ids = columns[0].values
         hashes = row_hashes(sheet.sheet_key, columns)
         self._hash_lists[sheet.sheet_key] = hashes
+        self._accepted_columns(sheet, columns)
         by_id = dict(zip(ids, hashes, strict=True))
         if len(by_id) != len(ids):
             first: dict[str, int] = {}
@@ -704,6 +705,10 @@ class _Verifier:
                 else:
                     first[rid] = excel_row
         return by_id, (ids, excel_rows)
+
+    def _accepted_columns(self, sheet: SheetSchema, columns: Sequence[FastColumn]) -> None:
+        """A data sheet's canonical columns once its cells passed C5–C8; a subclass that needs
+        the values (the province merge, `rows.py`) keeps them instead of canonicalising twice."""
 
     def _column_cells(
         self,

@@ -3,10 +3,7 @@
 
 from __future__ import annotations
 
-import logging
 import re
-import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -155,21 +152,6 @@ def test_ctrl_f_focuses_the_search_of_the_current_section(window: MainWindow, qt
 
 
 # ---- startup (app.build) ---------------------------------------------------------------------
-
-
-@pytest.fixture
-def app_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppPaths]:
-    """A private data folder; the process-wide hooks and log handlers that build() sets are restored."""
-    monkeypatch.setenv("REDCROSS_DATA_DIR", str(tmp_path / "appdata"))
-    hooks = sys.excepthook, threading.excepthook
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield AppPaths.default()
-    sys.excepthook, threading.excepthook = hooks
-    for handler in root.handlers:
-        if handler not in handlers:
-            handler.close()
-    root.handlers, root.level = handlers, level
 
 
 def answer_next_message_box(qtbot, button_text: str | None = None) -> list[str]:

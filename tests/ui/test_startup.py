@@ -9,12 +9,10 @@ the store opens on the writer thread afterwards, a click on a section meanwhile 
 from __future__ import annotations
 
 import gc
-import logging
 import os
 import sqlite3
 import subprocess
 import sys
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -48,21 +46,6 @@ SIDEBAR = [
     "Chứng nhận",
     "Cài đặt",
 ]
-
-
-@pytest.fixture
-def app_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppPaths]:
-    """A private data folder; the process-wide hooks and log handlers that build() sets are restored."""
-    monkeypatch.setenv("REDCROSS_DATA_DIR", str(tmp_path / "appdata"))
-    hooks = sys.excepthook, threading.excepthook
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield AppPaths.default()
-    sys.excepthook, threading.excepthook = hooks
-    for handler in root.handlers:
-        if handler not in handlers:
-            handler.close()
-    root.handlers, root.level = handlers, level
 
 
 @pytest.fixture

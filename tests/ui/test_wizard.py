@@ -6,10 +6,7 @@ the wizard on a store without a branch."""
 from __future__ import annotations
 
 import gc
-import logging
 import re
-import sys
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -267,21 +264,6 @@ def test_quitting_the_wizard_creates_nothing(
 
 
 # ---- app.build() on a store without a branch ---------------------------------------------------
-
-
-@pytest.fixture
-def app_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppPaths]:
-    """A private data folder; the process-wide hooks and log handlers that build() sets are restored."""
-    monkeypatch.setenv("REDCROSS_DATA_DIR", str(tmp_path / "appdata"))
-    hooks = sys.excepthook, threading.excepthook
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield AppPaths.default()
-    sys.excepthook, threading.excepthook = hooks
-    for handler in root.handlers:
-        if handler not in handlers:
-            handler.close()
-    root.handlers, root.level = handlers, level
 
 
 def when_wizard_shows(act: Callable[[FirstRunWizard], None]) -> None:

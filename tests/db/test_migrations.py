@@ -121,3 +121,33 @@ def test_failing_revision_changes_nothing(paths: AppPaths, tmp_path: Path) -> No
     with sqlite3.connect(paths.database) as conn:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert "half_done" not in tables and "people" not in tables
+
+
+def test_head_read_from_file_names_is_alembic_s_head_and_every_file_is_named_for_it() -> None:
+    from alembic.script import ScriptDirectory
+
+    from redcross_desktop.core.resources import migrations_dir
+
+    script = ScriptDirectory.from_config(alembic_config())
+    assert head_revision() == script.get_current_head()
+    assert len(script.get_heads()) == 1  # one linear history, as head_revision() assumes
+    for revision in script.walk_revisions():
+        files = list((migrations_dir() / "versions").glob(f"*_{revision.revision}_*.py"))
+        assert len(files) == 1, (
+            f"revision {revision.revision} must live in YYYYMMDD_{revision.revision}_slug.py"
+        )
+
+
+def test_an_up_to_date_store_opens_without_importing_alembic(paths: AppPaths) -> None:
+    import subprocess
+    import sys
+
+    upgrade_database(store_url(paths.database), backup_dir=paths.backup_dir)
+    probe = (
+        "import sys; from redcross_desktop.db.migrate import upgrade_database; "
+        "from redcross_desktop.db.engine import store_url; "
+        f"assert upgrade_database(store_url({str(paths.database)!r})) is False; "
+        "print('alembic' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True).stdout
+    assert out.strip() == "False"

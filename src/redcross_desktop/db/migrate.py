@@ -5,13 +5,11 @@ test fixtures. All revisions run in one exclusive transaction after a backup. Qt
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import URL
+from sqlalchemy import URL, inspect, text
 
 from ..core.errors import DatabaseNeedsUpgradeError, DatabaseTooNewError
 from ..core.i18n import _
@@ -19,26 +17,41 @@ from ..core.resources import migrations_dir
 from .backup import backup_sqlite, timestamp
 from .engine import create_store_engine, sqlite_file
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 log = logging.getLogger(__name__)
+
+# Revision files are `YYYYMMDD_NNNN_slug.py` with revision id NNNN, one linear history
+# (tests/db/test_migrations.py checks that this agrees with Alembic's own view).
+_REVISION_FILE = re.compile(r"^\d{8}_(\d{4})_\w+\.py$")
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(migrations_dir()))
     return cfg
 
 
 def head_revision() -> str:
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None
-    return head
+    """The newest revision id, read from the revision file names: opening a store that is already
+    up to date — every start of the app — then needs no Alembic (its import, with Mako, is a
+    noticeable part of start-up); Alembic is imported only when there is something to upgrade."""
+    versions = migrations_dir() / "versions"
+    return max(m.group(1) for p in versions.iterdir() if (m := _REVISION_FILE.match(p.name)))
 
 
 def current_revision(url: URL) -> str | None:
+    """The store's revision (Alembic's version table), None for a store never migrated."""
     engine = create_store_engine(url)
     try:
         with engine.connect() as conn:
-            return MigrationContext.configure(conn).get_current_revision()
+            if not inspect(conn).has_table("alembic_version"):
+                return None
+            value = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            return None if value is None else str(value)
     finally:
         engine.dispose()
 
@@ -49,12 +62,15 @@ def upgrade_database(url: URL, *, backup_dir: Path | None = None, allow_server_u
     A server database (PostgreSQL) is upgraded only when `allow_server_upgrade` (the CLI's
     `db upgrade`, run by an administrator after `pg_dump`); the GUI passes False.
     """
-    cfg = alembic_config()
-    script = ScriptDirectory.from_config(cfg)
-    head = script.get_current_head()
+    head = head_revision()
     current = current_revision(url)
     if current == head:
         return False
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    cfg = alembic_config()
+    script = ScriptDirectory.from_config(cfg)
     if current is not None and current not in {r.revision for r in script.walk_revisions()}:
         raise DatabaseTooNewError(
             _("Dữ liệu do phiên bản mới hơn của phần mềm tạo ra. Hãy cập nhật phần mềm.")

@@ -8,9 +8,10 @@ import difflib
 from dataclasses import dataclass
 from functools import cache
 
-from vietnam_provinces import Province, Ward
-
 from ..core.vn import fold
+
+# `vietnam_provinces` is imported where the list is first read: its tables take a noticeable part of
+# start-up, and opening a branch's store (every start of the app) never needs them.
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,8 @@ class Area:
 
 @cache
 def provinces() -> tuple[Area, ...]:
+    from vietnam_provinces import Province
+
     return tuple(
         Area(f"{int(p.code):02d}", p.name, p.division_type.value, f"{int(p.code):02d}")
         for p in Province.iter_all()
@@ -35,6 +38,8 @@ def provinces() -> tuple[Area, ...]:
 
 @cache
 def communes(province_code: str) -> tuple[Area, ...]:
+    from vietnam_provinces import Ward
+
     code = int(province_code)
     return tuple(
         Area(f"{int(w.code):05d}", w.name, w.division_type.value, f"{code:02d}")

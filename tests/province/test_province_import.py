@@ -33,6 +33,7 @@ from redcross_desktop.db.models import (
     ProvinceKey,
     ProvinceRecordHistory,
 )
+from redcross_desktop.services.province.conflicts import ProvinceConflictService
 from redcross_desktop.services.province.import_report import BundleReport, render_report
 from redcross_desktop.sync import keys as crypto
 
@@ -540,8 +541,10 @@ def test_29_same_version_other_values(province: Province, communes: CommuneFacto
     assert donations[0].message_vi == f"Bản ghi {rid} phiên bản 2 khác với bản đã nhập."
     record = province.record("donations", rid)
     assert record is not None and json.loads(record.data)["cash_vnd"] == "150000"
-    [queued] = [c for c in province.importer.conflicts() if c.sheet_key == "donations"]
-    assert (queued.record_id, queued.version, queued.incoming_data["cash_vnd"]) == (rid, 2, "200000")
+    [queued] = [
+        c for c in ProvinceConflictService(province.services.ctx).list() if c.sheet_key == "donations"
+    ]
+    assert (queued.record_id, queued.version, queued.incoming["cash_vnd"]) == (rid, 2, "200000")
     with province.services.ctx.sessions() as s:
         assert set(s.scalars(select(ProvinceConflict.status))) == {"open"}
 

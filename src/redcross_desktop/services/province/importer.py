@@ -156,19 +156,6 @@ class ImportedBundleRow:
         )
 
 
-@dataclass(frozen=True)
-class ConflictRow:
-    id: int
-    sheet_key: str
-    record_id: str
-    version: int
-    incoming_hash: str
-    incoming_data: dict[str, Any]
-    bundle_digest: str
-    status: str
-    created_at: datetime
-
-
 def _chunks(items: Sequence[str], size: int = CHUNK) -> Iterable[Sequence[str]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -260,29 +247,6 @@ class ProvinceImportService:
             if branch_code:
                 query = query.where(ImportedBundle.branch_code == branch_code)
             return [ImportedBundleRow.from_model(r) for r in session.scalars(query)]
-
-    def conflicts(self, status: str = "open") -> list[ConflictRow]:
-        """Queued VERSION_CONFLICT rows. Read-only; any thread."""
-        with self._ctx.sessions() as session:
-            rows = session.scalars(
-                select(ProvinceConflict)
-                .where(ProvinceConflict.status == status)
-                .order_by(ProvinceConflict.id)
-            )
-            return [
-                ConflictRow(
-                    c.id,
-                    c.sheet_key,
-                    c.record_id,
-                    c.version,
-                    c.incoming_hash,
-                    json.loads(c.incoming_data),
-                    c.bundle_digest,
-                    c.status,
-                    c.created_at,
-                )
-                for c in rows
-            ]
 
     # ------------------------------------------------------------ pipeline
 

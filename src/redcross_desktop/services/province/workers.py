@@ -115,6 +115,16 @@ def _serve(conn: Connection, job: Job) -> None:
             return
 
 
+def _retire(worker: _Worker) -> None:
+    """Asks an idle worker to stop, then reaps it (killed if it does not stop in time)."""
+    try:
+        worker.conn.send_bytes(_STOP)
+    except (EOFError, OSError):
+        pass
+    worker.process.join(timeout=5)
+    worker.discard()
+
+
 def _cpu_stamp() -> bytes:
     """The worker's CPU time so far (start-up included), appended to each reply for accounting."""
     return f"{time.process_time():020.6f}".encode("ascii")
@@ -228,12 +238,7 @@ class WorkerPool:
             idle, busy = self._idle, list(self._busy)
             self._idle, self._busy = [], set()
         for worker in idle:
-            try:
-                worker.conn.send_bytes(_STOP)
-            except (EOFError, OSError):
-                pass
-            worker.process.join(timeout=5)
-            worker.discard()
+            _retire(worker)
         for worker in busy:
             worker.discard()
 
@@ -275,12 +280,7 @@ class WorkerPool:
                 self._idle.append(worker)
                 return
             self._spent += worker.cpu
-        try:
-            worker.conn.send_bytes(_STOP)
-        except (EOFError, OSError):
-            pass
-        worker.process.join(timeout=5)
-        worker.discard()
+        _retire(worker)
 
     def _drop(self, worker: _Worker) -> None:
         with self._lock:

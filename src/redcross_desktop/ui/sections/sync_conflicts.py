@@ -6,6 +6,8 @@ Qt is imported here."""
 
 from __future__ import annotations
 
+from functools import cache
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
@@ -31,10 +33,12 @@ from ..widgets.record_table import RecordTable
 from .sync_commune import local_time, month_label
 
 
+@cache
 def _sheet_titles() -> dict[str, str]:
     return {s.sheet_key: s.title for s in known_schemas()[newest_known_version()].sheets}
 
 
+@cache
 def _column_labels() -> dict[str, str]:
     return {c.key: c.label for s in known_schemas()[newest_known_version()].sheets for c in s.columns}
 
